@@ -1,0 +1,86 @@
+"""Shared fixtures: a small university and one persona per scope.
+
+university U ─┬─ college A ─┬─ branch A1 ── group A1-1
+              │             └─ branch A2
+              └─ college B ─── branch B1
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import User
+from orgs.models import OrgUnit, PartyStatus, UnitKind
+from orgs.tests.factories import appoint, make_child, make_person, make_root
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Tree:
+    university: OrgUnit
+    college_a: OrgUnit
+    branch_a1: OrgUnit
+    group_a1: OrgUnit
+    branch_a2: OrgUnit
+    college_b: OrgUnit
+    branch_b1: OrgUnit
+
+
+@dataclass
+class Personas:
+    student: User  # applicant in A1, no position
+    activist: User  # activist in A1, no position
+    propaganda: User  # propaganda member of A1: in scope, few rights
+    secretary: User  # secretary of A1
+    college_officer: User  # organiser of college A
+    university_admin: User  # organisation department
+    system_admin: User  # superuser
+    outsider: User  # secretary of B1, outside college A
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    university = make_root()
+    college_a = make_child(university, "甲学院党委", "A", UnitKind.COLLEGE_COMMITTEE)
+    college_b = make_child(university, "乙学院党委", "B", UnitKind.COLLEGE_COMMITTEE)
+    branch_a1 = make_child(college_a, "甲一支部", "A1", UnitKind.BRANCH)
+    branch_a2 = make_child(college_a, "甲二支部", "A2", UnitKind.BRANCH)
+    group_a1 = make_child(branch_a1, "甲一第一党小组", "A1G1", UnitKind.PARTY_GROUP)
+    branch_b1 = make_child(college_b, "乙一支部", "B1", UnitKind.BRANCH)
+    return Tree(university, college_a, branch_a1, group_a1, branch_a2, college_b, branch_b1)
+
+
+@pytest.fixture
+def personas(tree: Tree) -> Personas:
+    student = make_person(tree.branch_a1, name="张学生", status=PartyStatus.APPLICANT, group=tree.group_a1)
+    activist = make_person(tree.branch_a1, name="李积极", status=PartyStatus.ACTIVIST)
+    propaganda = make_person(tree.branch_a1, name="王宣传", status=PartyStatus.FULL)
+    appoint(propaganda, tree.branch_a1, "propaganda_member")
+    secretary = make_person(tree.branch_a1, name="赵书记", status=PartyStatus.FULL)
+    appoint(secretary, tree.branch_a1, "secretary")
+    college_officer = make_person(None, name="钱组织员", kind=User.Kind.STAFF)
+    appoint(college_officer, tree.college_a, "college_organiser")
+    university_admin = make_person(None, name="孙组织部", kind=User.Kind.STAFF)
+    appoint(university_admin, tree.university, "org_department_admin")
+    system_admin = User.objects.create_superuser(
+        "admin0001", "correct horse battery staple", name="系统管理员"
+    )
+    outsider = make_person(tree.branch_b1, name="周外人", status=PartyStatus.FULL)
+    appoint(outsider, tree.branch_b1, "secretary")
+    return Personas(
+        student, activist, propaganda, secretary, college_officer, university_admin, system_admin, outsider
+    )

@@ -1,0 +1,76 @@
+"""The HTTP API root at /api/v1/: one NinjaAPI, one router per app, one error shape.
+
+Every error leaves as ``{"error": {"code": ..., "message": ..., "fields": {...}}}`` with the
+status that says what happened: 400 invalid input, 401 not logged in, 403 not allowed,
+404 not found or outside the caller's scope, 409 a refused state transition.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from accounts.api_auth import api_auth
+from core.errors import DomainError, FieldErrors
+
+api = NinjaAPI(
+    title="SmartBranch API",
+    version="1",
+    urls_namespace="api",
+    auth=api_auth,
+    description="Session cookies for the pages, `Authorization: Bearer <token>` for clients.",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+    )
+
+
+@api.exception_handler(FieldErrors)
+def on_field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
+    return error_response(request, 400, "invalid", str(exc.message), exc.fields)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, 409, exc.code, str(exc.message))
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        location = [
+            str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload")
+        ]
+        fields.setdefault(".".join(location) or "__all__", []).append(str(item.get("msg", "")))
+    return error_response(request, 400, "invalid", _("Some fields are not valid."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", _("Log in or send a valid access token."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", _("You do not have the right to do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+from accounts.api import router as accounts_router  # noqa: E402
+from orgs.api import router as orgs_router  # noqa: E402
+
+api.add_router("/", accounts_router)
+api.add_router("/", orgs_router)

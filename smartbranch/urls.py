@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from orgs.views import home
+from smartbranch.api import api
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("org/", include("orgs.urls")),
+    path("files/", include("archive.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
