@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("org/roster/", include("orgs.urls_roster")),
     path("org/", include("orgs.urls")),
     path("files/", include("archive.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
