@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 
@@ -11,3 +12,4 @@ class AuthedRequest(HttpRequest):
     """An ``HttpRequest`` behind ``login_required``: ``user`` is a real person."""
 
     user: User
+    htmx: HtmxDetails

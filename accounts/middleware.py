@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 SECOND_STEP_PENDING = "accounts.second_step_pending"
 
@@ -34,9 +36,18 @@ class TwoFactorRequiredMiddleware:
     """A person who turned on two-factor login reaches nothing but the code page until verified.
 
     The flag is set at login (``accounts.signals``) so that ordinary requests cost no query.
+    Pages are redirected to the code page (htmx requests through ``HX-Redirect``); the API answers
+    401 in its usual error shape.
     """
 
-    allowed_prefixes = ("/accounts/verify/", "/accounts/logout/", "/static/", "/i18n/")
+    allowed_prefixes = (
+        "/accounts/verify/",
+        "/accounts/logout/",
+        "/accounts/language/",
+        "/static/",
+        "/i18n/",
+    )
+    api_prefix = "/api/"
 
     def __init__(self, get_response: HandlerT) -> None:
         self.get_response = get_response
@@ -49,5 +60,21 @@ class TwoFactorRequiredMiddleware:
             and request.session.get(SECOND_STEP_PENDING)
             and not request.path.startswith(self.allowed_prefixes)
         ):
-            return redirect(f"{reverse('accounts:verify')}?next={request.get_full_path()}")
+            return self.ask_for_code(request)
         return self.get_response(request)
+
+    def ask_for_code(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(self.api_prefix):
+            message = gettext("Finish logging in: enter the code from your authenticator app.")
+            return JsonResponse(
+                {"error": {"code": "second_step_required", "message": message, "fields": {}}}, status=401
+            )
+        next_url = request.get_full_path() if request.method == "GET" else ""
+        target = reverse("accounts:verify")
+        if next_url:
+            target = f"{target}?{urlencode({'next': next_url})}"
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)

@@ -16,6 +16,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # While the two-factor code is pending every link would bounce back to the code page
+    # (the session key is accounts.middleware.SECOND_STEP_PENDING; core cannot import accounts).
+    if request.session.get("accounts.second_step_pending"):
+        return {}
     items: list[dict[str, Any]] = [{"url": reverse("home"), "label": _("Home")}]
     if is_system_admin(user) or any(g.capability == "orgs.view_unit" for g in grants(user)):
         items.append({"url": reverse("orgs:tree"), "label": _("Organisation")})

@@ -14,18 +14,29 @@ class NotificationKind:
     code: str
     label: str | Promise
     default_email: str = EmailMode.IMMEDIATE
+    description: str | Promise = ""
 
 
 _kinds: dict[str, NotificationKind] = {}
 
 
-def register_kind(code: str, label: str | Promise, default_email: str = EmailMode.IMMEDIATE) -> str:
-    _kinds[code] = NotificationKind(code, label, default_email)
+def register_kind(
+    code: str,
+    label: str | Promise,
+    default_email: str = EmailMode.IMMEDIATE,
+    description: str | Promise = "",
+) -> str:
+    """Declare a kind of notification and return its code, so modules can keep it as a constant."""
+    _kinds[code] = NotificationKind(code, label, default_email, description)
     return code
 
 
 def kinds() -> list[NotificationKind]:
     return sorted(_kinds.values(), key=lambda k: k.code)
+
+
+def is_registered(code: str) -> bool:
+    return code in _kinds
 
 
 def get_kind(code: str) -> NotificationKind:

@@ -1,4 +1,4 @@
-"""Writes of the shared kernel: sending notifications and changing their read state."""
+"""Writes of the shared kernel: sending notifications, their read state and email preferences."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_record
+from core.errors import FieldErrors
 from core.models import EmailMode, Notification, NotificationPreference
-from core.notifications import get_kind
+from core.notifications import get_kind, is_registered
 
 
-def _email_mode(user: Any, kind: str) -> str:
+def email_mode(user: Any, kind: str) -> str:
+    """The email delivery the person chose for ``kind``, or the kind's default."""
     preference = NotificationPreference.objects.filter(user=user, kind=kind).values_list("email", flat=True)
     chosen = next(iter(preference), None)
     return chosen or get_kind(kind).default_email
@@ -58,7 +62,7 @@ def notifications_send(
                 raise
             continue  # already delivered by an earlier attempt
         created.append(item)
-        if recipient.email and _email_mode(recipient, kind) == EmailMode.IMMEDIATE:
+        if recipient.email and email_mode(recipient, kind) == EmailMode.IMMEDIATE:
             transaction.on_commit(partial(send_notification_email.enqueue, item.pk))
     return created
 
@@ -73,13 +77,31 @@ def notification_mark_read(*, user: Any, notification_id: int) -> Notification:
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
+    """Mark every unread item of the user read in one statement; returns how many changed."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notification_preference_set(*, user: Any, kind: str, email: str) -> NotificationPreference:
+    """Choose how the person hears of one kind of notification by email; audited when it changes."""
+    if not is_registered(kind):
+        raise FieldErrors.single("kind", _("This kind of notification does not exist."))
     if email not in EmailMode.values:
-        raise ValueError(f"Unknown email mode {email!r}")
-    preference, _created = NotificationPreference.objects.update_or_create(
-        user=user, kind=kind, defaults={"email": email}
-    )
+        raise FieldErrors.single(kind, _("Choose one of the email options."))
+    with transaction.atomic():
+        preference = NotificationPreference.objects.select_for_update().filter(user=user, kind=kind).first()
+        if preference is None:
+            preference = NotificationPreference.objects.create(user=user, kind=kind, email=email)
+            previous = get_kind(kind).default_email
+        elif preference.email == email:
+            return preference
+        else:
+            previous = preference.email
+            preference.email = email
+            preference.save(update_fields=["email"])
+        audit_record(
+            actor=user,
+            action="core.notification_preference.set",
+            target=preference,
+            data={"kind": kind, "email": email, "previous": previous},
+        )
     return preference

@@ -12,3 +12,7 @@ class OrgsConfig(AppConfig):
         from orgs.queries import grants_for_user
 
         register_grant_provider(grants_for_user)
+
+        from orgs import sections, services  # noqa: F401  (the notification kind registers on import)
+
+        sections.register()

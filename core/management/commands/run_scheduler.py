@@ -25,8 +25,10 @@ class Command(BaseCommand):
             nonlocal running
             running = False
 
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        if not options["once"]:
+            # Only the long-running loop stops gracefully; a single check has nothing to interrupt.
+            signal.signal(signal.SIGINT, stop)
+            signal.signal(signal.SIGTERM, stop)
         while running:
             for name in schedule_due_jobs():
                 self.stdout.write(f"enqueued {name}")
