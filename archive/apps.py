@@ -7,7 +7,7 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
-        from archive import capabilities  # noqa: F401  (registers the capabilities)
+        from archive import capabilities  # registers the capabilities; used below too
         from archive.permissions import can_browse_archive
         from archive.tasks import register_jobs
         from core.permissions import can

@@ -267,5 +267,7 @@ LOGGING = {
 }
 
 # --- SmartBranch ------------------------------------------------------------------------------
+# The bare ceiling views of `make bench`; never routed in normal operation.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
 NINJA_PAGINATION_PER_PAGE = 50
 MEMBER_LIST_PAGE_SIZE = 25
