@@ -7,10 +7,13 @@ university U ─┬─ college A ─┬─ branch A1 ── group A1-1
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
+from django.db import migrations
 
 from accounts.models import User
 from orgs.models import OrgUnit, PartyStatus, UnitKind
@@ -52,8 +55,29 @@ def _fast_settings(settings: pytest.FixtureRequest) -> None:
     }
 
 
+# Data migrations that create reference data (position types and their capabilities). A
+# transactional test (live server, real worker) ends by flushing every table, which removes these
+# rows for the tests after it; `tree` replays them when they are missing. Add new ones here.
+REFERENCE_DATA_MIGRATIONS = [
+    "orgs.migrations.0002_default_position_types",
+    "archive.migrations.0002_grant_archive_capabilities",
+]
+
+
+def restore_reference_data() -> None:
+    from orgs.models import PositionType
+
+    if PositionType.objects.exists():
+        return
+    for name in REFERENCE_DATA_MIGRATIONS:
+        for operation in importlib.import_module(name).Migration.operations:
+            if isinstance(operation, migrations.RunPython):
+                operation.code(apps, None)
+
+
 @pytest.fixture
 def tree(db: None) -> Tree:
+    restore_reference_data()
     university = make_root()
     college_a = make_child(university, "甲学院党委", "A", UnitKind.COLLEGE_COMMITTEE)
     college_b = make_child(university, "乙学院党委", "B", UnitKind.COLLEGE_COMMITTEE)

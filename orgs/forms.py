@@ -86,6 +86,17 @@ class MemberFilterForm(forms.Form):
             "group_id": data.get("group"),
         }
 
+    def export_query(self) -> dict[str, str | int]:
+        """The valid filters as query parameters of the member export (``roster:export``)."""
+        found = self.filters()
+        query = {
+            "q": found["search"],
+            "status": found["status"],
+            "grade": found["grade"],
+            "group": found["group_id"],
+        }
+        return {key: value for key, value in query.items() if value}
+
 
 class MemberEditForm(forms.Form):
     """The profile fields the actor may change; built with only those fields."""

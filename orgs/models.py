@@ -182,6 +182,8 @@ class Membership(models.Model):
     )
     status_since = models.DateField(_("status since"), null=True, blank=True)
     league_member = models.BooleanField(_("Youth League member"), default=False)
+    # 留党察看: a member under this discipline keeps no right to vote, elect or introduce applicants.
+    on_party_probation = models.BooleanField(_("under party probation (留党察看)"), default=False)
     joined_unit_on = models.DateField(_("in this branch since"), null=True, blank=True)
 
     class Meta:
@@ -227,3 +229,77 @@ class StatusChange(models.Model):
         if self.pk is not None:
             raise ValueError("Status history is append-only")
         super().save(*args, **kwargs)
+
+
+class RosterImport(models.Model):
+    """One roster file uploaded for import (名册导入): its checked preview and, once applied, its outcome.
+
+    The original file is kept in private storage (named by its SHA-256) and the checked rows are
+    kept encrypted, so applying compares exactly what was previewed with the database again.
+    Problems and planned changes are stored as codes and numbers, never as sentences, so each
+    reader sees them in their own language.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    scope_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("into"), on_delete=models.PROTECT, related_name="roster_imports"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    stored_file = models.FileField(_("stored file"), upload_to="roster_imports/%Y/%m/", max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    count_new = models.PositiveIntegerField(_("new"), default=0)
+    count_updated = models.PositiveIntegerField(_("updated"), default=0)
+    count_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rows_with_errors = models.PositiveIntegerField(_("rows with errors"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    changes = models.JSONField(_("planned changes"), default=list, blank=True)
+    # Fingerprint of the planned changes: applying refuses when the database now gives another plan.
+    plan_digest = models.CharField(max_length=64, blank=True)
+    # The checked rows, compressed and encrypted (they hold ID and phone numbers), so that applying
+    # compares them with the database again without reading and checking the file a second time.
+    parsed_rows = models.TextField(blank=True, editable=False)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    failure = models.CharField(_("failure"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["scope_unit", "-created_at"])]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(status__in=["previewed", "applied", "failed"]), name="rosterimport_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+
+    @property
+    def can_apply(self) -> bool:
+        return self.status != self.Status.APPLIED and self.error_count == 0

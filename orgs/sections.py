@@ -13,7 +13,7 @@ from orgs import capabilities as caps
 
 def may_browse_organisation(user: Any) -> bool:
     """Open to system administrators and to anyone holding orgs.view_unit over some unit."""
-    return is_system_admin(user) or any(grant.capability == caps.VIEW_UNIT for grant in grants(user))
+    return _holds(user, caps.VIEW_UNIT)
 
 
 def register() -> None:
@@ -38,3 +38,27 @@ def register() -> None:
             order=20,
         )
     )
+    register_section(
+        Section(
+            code="orgs.roster_import",
+            label=_("Import a roster"),
+            description=_("Upload a roster, check every row, then apply it"),
+            url_name="roster:import",
+            is_open_to=lambda user: _holds(user, caps.IMPORT_ROSTER),
+            order=30,
+        )
+    )
+    register_section(
+        Section(
+            code="orgs.members_export",
+            label=_("Export members"),
+            description=_("Download member lists as .xlsx"),
+            url_name="roster:export",
+            is_open_to=lambda user: _holds(user, caps.EXPORT_MEMBERS),
+            order=40,
+        )
+    )
+
+
+def _holds(user: Any, capability: str) -> bool:
+    return is_system_admin(user) or any(grant.capability == capability for grant in grants(user))

@@ -173,6 +173,10 @@ def members(request: HtmxRequest, unit_id: int) -> HttpResponse:
         "results": results,
         "query": query.urlencode(),
         "breadcrumb": _breadcrumb(user, org_unit),
+        # The export takes the same filters, so "export these" gives exactly the rows on screen.
+        "export_url": _url_or_none("roster:export", query={"unit": org_unit.pk, **form.export_query()})
+        if permissions.can_export_members(user, org_unit)
+        else None,
     }
     template = "orgs/members.html#results" if _wants_fragment(request) else "orgs/members.html"
     response = render(request, template, context)

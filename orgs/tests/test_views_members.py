@@ -178,3 +178,18 @@ def test_a_history_restore_gets_the_whole_page(client, tree, personas):
 def test_a_party_groups_members_are_found_through_their_group(client, tree, personas):
     client.force_login(personas.secretary)
     assert listed(client.get(members_url(tree.group_a1))) == ["张学生"]
+
+
+def test_the_export_link_carries_the_filters_on_screen(client, tree, personas):
+    client.force_login(personas.secretary)
+    response = client.get(
+        reverse("orgs:members", args=[tree.branch_a1.pk]), {"status": "applicant", "q": "张"}
+    )
+    body = response.content.decode()
+    assert f"{reverse('roster:export')}?unit={tree.branch_a1.pk}&amp;q=%E5%BC%A0&amp;status=applicant" in body
+
+
+def test_the_export_link_is_absent_without_the_right(client, tree, personas):
+    client.force_login(personas.propaganda)
+    body = client.get(reverse("orgs:members", args=[tree.branch_a1.pk])).content.decode()
+    assert reverse("roster:export") not in body
