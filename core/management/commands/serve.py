@@ -50,7 +50,9 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             commands.append([*manage, "db_worker", "--no-startup-delay"])
             commands.append([*manage, "run_scheduler"])
-        processes = [subprocess.Popen(command) for command in commands]  # noqa: S603
+        # Each child leads its own process group: a terminal's Ctrl-C reaches only this command, which
+        # then stops each child exactly once (a second signal makes granian abandon its workers).
+        processes = [subprocess.Popen(command, start_new_session=True) for command in commands]  # noqa: S603
         stopping = False
 
         def stop(signum: int, frame: object) -> None:
@@ -71,7 +73,8 @@ class Command(BaseCommand):
                 try:
                     process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)  # the group: granian's workers too
+                    process.wait()
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)]
         if failed and not stopping:
             sys.exit(1)
