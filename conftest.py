@@ -49,6 +49,9 @@ class Personas:
 def _fast_settings(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Query-count assertions count the session read; keep it a database read whatever REDIS_URL says
+    # (core/tests/test_redis.py covers the cached sessions that production uses with Redis).
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
