@@ -63,6 +63,7 @@ def _fast_settings(settings: pytest.FixtureRequest) -> None:
 # rows for the tests after it; `tree` replays them when they are missing. Add new ones here.
 REFERENCE_DATA_MIGRATIONS = [
     "orgs.migrations.0002_default_position_types",
+    "orgs.migrations.0005_grant_issue_passwords",
     "archive.migrations.0002_grant_archive_capabilities",
 ]
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -78,3 +79,42 @@ class TwoFactorRequiredMiddleware:
             response["HX-Redirect"] = target
             return response
         return redirect(target)
+
+
+class PasswordChangeRequiredMiddleware:
+    """After logging in with a one-time password, a person must choose their own before going on."""
+
+    allowed_prefixes = (
+        "/accounts/password/",
+        "/accounts/verify/",
+        "/accounts/logout/",
+        "/accounts/language/",
+        "/static/",
+        "/i18n/",
+    )
+
+    def __init__(self, get_response: HandlerT) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.allowed_prefixes)
+        ):
+            message = gettext("Choose your own password before you go on: yours was issued by someone else.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": {"code": "password_change_required", "message": message, "fields": {}}},
+                    status=403,
+                )
+            target = reverse("accounts:password_change")
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            messages.warning(request, message)
+            return redirect(target)
+        return self.get_response(request)

@@ -80,6 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("may use the admin site"), default=False, help_text=_("System administrators only.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when someone else issued a one-time password; cleared by a password change."),
+    )
 
     objects = UserManager()
 

@@ -58,8 +58,26 @@ def user_password_change(*, user: User, new_password: str) -> None:
         raise FieldErrors({"new_password1": list(error.messages)}) from error
     with transaction.atomic():
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
         audit_record(actor=user, action="accounts.password.change", target=user)
+
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied by hand.
+_ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def password_issue_one_time(*, user: User) -> str:
+    """Give ``user`` a random one-time password that must be changed at the next login.
+
+    The caller has already decided that the actor may do this for this person (accounts knows
+    nothing of the org scope); the caller writes the audit event naming the actor.
+    """
+    password = "-".join("".join(secrets.choice(_ONE_TIME_ALPHABET) for _ in range(4)) for _ in range(3))
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return password
 
 
 # --- Access tokens -----------------------------------------------------------------------------

@@ -13,3 +13,6 @@ EDIT_MEMBERS = register("orgs.edit_members", _("Edit members' profiles and party
 MANAGE_POSITIONS = register("orgs.manage_positions", _("Appoint people to positions and end terms"))
 IMPORT_ROSTER = register("orgs.import_roster", _("Import rosters from spreadsheets"))
 EXPORT_MEMBERS = register("orgs.export_members", _("Export member lists"))
+ISSUE_PASSWORDS = register(
+    "orgs.issue_passwords", _("Issue one-time passwords to members (they must change them at login)")
+)

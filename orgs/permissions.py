@@ -133,6 +133,11 @@ def editable_member_fields(user: Any, person: User) -> set[str]:
     return fields
 
 
+def can_issue_password(user: Any, person: User) -> bool:
+    """The user may give the person a one-time password (never their own)."""
+    return user.pk != person.pk and _can_over_person(user, caps.ISSUE_PASSWORDS, person)
+
+
 def require_member_visible(user: Any, person: User) -> None:
     """Raise 404 when the person is outside the user's scope, 403 when in scope but not allowed."""
     if not is_person_in_scope(user, person):

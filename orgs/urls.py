@@ -12,5 +12,6 @@ urlpatterns = [
     path("units/<int:unit_id>/positions/lookup/", views.person_lookup, name="person_lookup"),
     path("positions/<int:position_id>/end/", views.position_end, name="position_end"),
     path("members/<int:person_id>/", views.member, name="member"),
+    path("members/<int:person_id>/password/", views.member_issue_password, name="member_issue_password"),
     path("members/<int:person_id>/edit/", views.member_edit, name="member_edit"),
 ]

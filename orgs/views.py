@@ -29,7 +29,7 @@ from core.errors import DomainError, FieldErrors
 from core.permissions import require
 from core.sections import sections_for, unit_links_for
 from orgs import capabilities as caps
-from orgs import permissions, queries, services
+from orgs import permissions, queries, services, services_passwords
 from orgs.forms import AppointForm, EndTermForm, MemberEditForm, MemberFilterForm, add_field_errors
 from orgs.models import Membership, OrgUnit, Position
 
@@ -206,11 +206,28 @@ def member(request: AuthedRequest, person_id: int) -> HttpResponse:
             for p in positions
         ],
         "may_edit": bool(permissions.editable_member_fields(user, person)),
+        "may_issue_password": permissions.can_issue_password(user, person)
+        and not (person.is_superuser or person.is_staff),
         "units_linked": {
             unit.pk for unit in permissions.covering_units(person) if permissions.can_view_unit(user, unit)
         },
     }
     return render(request, "orgs/member.html", context)
+
+
+@login_required
+@require_POST
+def member_issue_password(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Give the member a one-time password, shown on this response only (never stored in clear)."""
+    person = queries.person_get(person_id)
+    try:
+        password = services_passwords.member_issue_password(actor=request.user, person=person)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("orgs:member", person.pk)
+    response = render(request, "orgs/member_password.html", {"person": person, "password": password})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
