@@ -65,6 +65,9 @@ REFERENCE_DATA_MIGRATIONS = [
     "orgs.migrations.0002_default_position_types",
     "orgs.migrations.0005_grant_issue_passwords",
     "archive.migrations.0002_grant_archive_capabilities",
+    "development.migrations.0002_grant_development_capabilities",
+    "moderation.migrations.0002_grant_moderation_capabilities",
+    "moderation.migrations.0003_add_default_lexicon",
 ]
 
 

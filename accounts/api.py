@@ -7,11 +7,35 @@ where endpoints about the account alone (tokens, preferences) belong.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from ninja import Field, Router, Schema
 
 from accounts.api_auth import api_auth
 
 router = Router(tags=["me"], auth=api_auth)
+
+
+class RuleViolationOut(Schema):
+    """One broken rule of a refused action (a 409 `rule_violation`)."""
+
+    code: str = Field(description="The rule's stable code.", examples=["application.talk_within_one_month"])
+    message: str = Field(description="What is wrong, with the dates involved, in the caller's language.")
+    source: str = Field(description="Where the rule comes from (regulation and article), in words.")
+    scope: str = Field(description="`national` (fixed) or `local` (set by the university).")
+    level: str = Field(description="`error` (refuses the action) or `warning`.")
+    waivable: bool = Field(
+        description="True when a person holding the right to record exceptions may excuse it with a reason."
+    )
+    dates: dict[str, date] = Field(
+        description="The dates the rule looked at, by name.",
+        examples=[{"received_on": "2026-03-02", "deadline": "2026-04-02", "talk_on": "2026-04-10"}],
+    )
+    params: dict[str, Any] = Field(description="Every value the message names (dates as YYYY-MM-DD).")
+    case_id: int | None = Field(
+        None, description="The case the rule concerns, when one action touched several (a batch meeting)."
+    )
 
 
 class ErrorDetailOut(Schema):
@@ -26,6 +50,13 @@ class ErrorDetailOut(Schema):
     fields: dict[str, list[str]] = Field(
         description="For `invalid` (400): the messages per input field; `__all__` for the whole input.",
         examples=[{"page_size": ["Input should be less than or equal to 100"]}],
+    )
+    violations: list[RuleViolationOut] | None = Field(
+        None,
+        description=(
+            "Only with `rule_violation` (409): each rule the action breaks, with its source and the "
+            "dates involved. Absent from every other error."
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import AuditEvent, Notification, NotificationPreference, ScheduledRun
+from core.models import AuditEvent, Holiday, Notification, NotificationPreference, ScheduledRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,3 +60,13 @@ class ScheduledRunAdmin(ReadOnlyAdmin):
     list_filter = ("job",)
     search_fields = ("job", "period")
     date_hierarchy = "enqueued_at"
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """Official holidays and adjusted working days, entered each year from the State Council's notice."""
+
+    list_display = ("day", "name", "is_working_day")
+    list_filter = ("is_working_day",)
+    search_fields = ("name",)
+    date_hierarchy = "day"

@@ -133,3 +133,26 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
+
+
+class Holiday(models.Model):
+    """A day that breaks the weekly pattern (节假日与调休): an official holiday on a weekday, or a
+    weekend day worked instead (调休上班). Kept by administrators from the State Council's notice.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        default=False,
+        help_text=_("Ticked: a weekend day that is worked (调休). Not ticked: a day off."),
+    )
+    name = models.CharField(_("name"), max_length=60, blank=True, help_text=_("e.g. National Day"))
+
+    class Meta:
+        verbose_name = _("holiday or adjusted working day")
+        verbose_name_plural = _("holidays and adjusted working days")
+        ordering: ClassVar = ["day"]
+
+    def __str__(self) -> str:
+        kind = _("working day") if self.is_working_day else _("day off")
+        return f"{self.day.isoformat()} {self.name or kind}"

@@ -516,3 +516,47 @@ def member_personal_data_viewed(*, actor: User, person: User) -> None:
         target=person,
         unit_id=units[0].pk if units else None,
     )
+
+
+def membership_set_status(
+    *, actor: User | None, person: User, status: str, on: date, reason: str = ""
+) -> Membership:
+    """Set a person's party status from ``on``, writing the status history and an audit event.
+
+    Called by the membership development procedure (steps 3, 7, 17 and 24, cancellation), which has
+    already checked the actor's development capabilities over the person's case: this function
+    trusts its caller and checks no capability itself. ``actor`` is None for system work. The
+    person must have a branch membership; nothing is written when the status is already ``status``.
+    """
+    if status not in PartyStatus.values:
+        raise ValueError(f"Unknown party status {status!r}")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(person=person).first()
+        if membership is None:
+            raise DomainError(
+                "no_branch", _("%(person)s is not a member of any branch.") % {"person": person}
+            )
+        if membership.party_status == status:
+            return membership
+        previous = membership.party_status
+        StatusChange.objects.create(
+            person=person,
+            from_status=previous,
+            to_status=status,
+            from_unit_id=membership.unit_id,
+            to_unit_id=membership.unit_id,
+            changed_on=on,
+            recorded_by=actor,
+            reason=reason[:REASON_MAX_LENGTH],
+        )
+        membership.party_status = status
+        membership.status_since = on
+        membership.save(update_fields=["party_status", "status_since"])
+        audit_record(
+            actor=actor,
+            action="orgs.member.set_status",
+            target=person,
+            unit_id=membership.unit_id,
+            data={"from": previous, "to": status, "on": on.isoformat(), "reason": reason[:REASON_MAX_LENGTH]},
+        )
+    return membership

@@ -86,7 +86,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 from accounts.api import router as accounts_router  # noqa: E402
+from development.api import router as development_router  # noqa: E402
 from orgs.api import router as orgs_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/", development_router)

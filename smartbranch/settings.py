@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "accounts",
     "orgs",
     "archive",
+    "moderation",
+    "development",
 ]
 
 MIDDLEWARE = [
@@ -273,3 +275,5 @@ LOGGING = {
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
 NINJA_PAGINATION_PER_PAGE = 50
 MEMBER_LIST_PAGE_SIZE = 25
+# Distinct readers' reports that hide an item until a moderator has looked at it.
+MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", "3"))

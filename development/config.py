@@ -1,0 +1,127 @@
+"""Local rules of the procedure (**local** in DOMAIN.md §2): the parameters each university sets.
+
+A university keeps its values in one ``DevelopmentConfig`` row for its root unit, as JSON; every
+parameter left out takes the default shown in DOMAIN.md. This module is pure: it describes the
+parameters, validates a JSON object and turns it into a frozen ``LocalRules``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class LocalRules:
+    """The local parameters in force for one university (defaults from DOMAIN.md §2)."""
+
+    months_application_to_activist: int = 6
+    thought_report_interval_days: int = 92
+    political_review_valid_months: int = 12
+    public_notice_working_days: int = 5
+    transfer_receipt_days: int = 90
+    reminder_lead_days: int = 7
+    probation_ending_days: int = 30
+    activist_batch_months: tuple[int, ...] = (3, 9)
+    target_batch_months: tuple[int, ...] = (3, 9)
+    admission_batch_months: tuple[int, ...] = (6, 12)
+    conversion_batch_months: tuple[int, ...] = (6, 12)
+
+
+DEFAULTS = LocalRules()
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    label: str | Promise
+    minimum: int
+    maximum: int
+    is_months_list: bool = False
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "months_application_to_activist", _("Months from the application to becoming an activist"), 0, 24
+    ),
+    Parameter("thought_report_interval_days", _("Days between two thought reports"), 7, 366),
+    Parameter("political_review_valid_months", _("Months a political review conclusion stays valid"), 1, 36),
+    Parameter("public_notice_working_days", _("Working days a public notice lasts at least"), 1, 30),
+    Parameter("transfer_receipt_days", _("Days to wait for a transfer receipt before flagging it"), 1, 365),
+    Parameter("reminder_lead_days", _("Days before a deadline that reminders are sent"), 0, 60),
+    Parameter("probation_ending_days", _("Days before the end of probation that it shows as ending"), 1, 120),
+    Parameter("activist_batch_months", _("Months in which activists are confirmed"), 1, 12, True),
+    Parameter("target_batch_months", _("Months in which development targets are confirmed"), 1, 12, True),
+    Parameter("admission_batch_months", _("Months in which admissions are voted"), 1, 12, True),
+    Parameter("conversion_batch_months", _("Months in which conversions are voted"), 1, 12, True),
+)
+_BY_NAME = {parameter.name: parameter for parameter in PARAMETERS}
+assert set(_BY_NAME) == {f.name for f in fields(LocalRules)}  # noqa: S101  (a definition error, at import)
+
+
+def _check_number(parameter: Parameter, value: object) -> list[str]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [str(_("%(name)s must be a whole number.") % {"name": parameter.label})]
+    if not parameter.minimum <= value <= parameter.maximum:
+        return [
+            str(
+                _("%(name)s must be from %(minimum)d to %(maximum)d.")
+                % {"name": parameter.label, "minimum": parameter.minimum, "maximum": parameter.maximum}
+            )
+        ]
+    return []
+
+
+def _check_months(parameter: Parameter, value: object) -> list[str]:
+    if not isinstance(value, list) or not value:
+        return [str(_("%(name)s must be a list of months, e.g. [6, 12].") % {"name": parameter.label})]
+    problems: list[str] = []
+    for item in value:
+        problems += _check_number(parameter, item)
+    return problems[:1]
+
+
+def parameter_problems(raw: object) -> dict[str, list[str]]:
+    """The problems of a parameters object, by parameter name (empty when it is valid)."""
+    if not isinstance(raw, Mapping):
+        return {"__all__": [str(_("The parameters must be a JSON object."))]}
+    problems: dict[str, list[str]] = {}
+    for name, value in raw.items():
+        parameter = _BY_NAME.get(name)
+        if parameter is None:
+            known = ", ".join(sorted(_BY_NAME))
+            problems[name] = [str(_("Unknown parameter. Known parameters: %(known)s.") % {"known": known})]
+            continue
+        found = (
+            _check_months(parameter, value) if parameter.is_months_list else _check_number(parameter, value)
+        )
+        if found:
+            problems[name] = found
+    return problems
+
+
+def local_rules(raw: Mapping[str, Any] | None) -> LocalRules:
+    """The rules given by a parameters object (validated beforehand); missing ones take the defaults."""
+    if not raw:
+        return DEFAULTS
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        parameter = _BY_NAME.get(name)
+        if parameter is None:
+            continue
+        values[name] = tuple(sorted(set(value))) if parameter.is_months_list else int(value)
+    return LocalRules(**values)
+
+
+def defaults_as_json() -> dict[str, Any]:
+    """The defaults as a JSON object, to show an administrator what can be set."""
+    return {
+        f.name: list(getattr(DEFAULTS, f.name))
+        if isinstance(getattr(DEFAULTS, f.name), tuple)
+        else getattr(DEFAULTS, f.name)
+        for f in fields(LocalRules)
+    }
