@@ -10,8 +10,9 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from accounts.models import User
+from development.models import CaseStatus, DevelopmentCase
 from orgs.management.scale_plan import persona_numbers
-from orgs.models import Position
+from orgs.models import OrgUnit, Position
 
 Resolver = Callable[[str], str]
 PLACES: dict[str, Resolver] = {}
@@ -58,6 +59,23 @@ def college(size: str) -> str:
 def surname(size: str) -> str:
     """The commonest surname: a search that matches many members, as a search for a name does."""
     return quote("王")
+
+
+@place("case")
+def case(size: str) -> str:
+    """The open case with the most steps done in the college of officer1: the longest timeline."""
+    unit = OrgUnit.objects.get(pk=college(size))
+    found = (
+        DevelopmentCase.objects.filter(branch__path__startswith=unit.path, status=CaseStatus.OPEN)
+        .order_by("-current_step", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise LookupError(
+            f"No development case in the bench college: run `manage.py seed_scale_cases --size {size}`"
+        )
+    return str(found)
 
 
 def fill(path: str, size: str) -> str:

@@ -1,9 +1,10 @@
 """``make bench``: load scale data, serve it the way ``make run`` does, and drive every scenario with wrk.
 
 Steps: PostgreSQL and Redis up (started like .ci/run when their port is closed), the database
-``smartbranch_bench`` created and migrated, the size seeded once (reused afterwards), static files
-collected, then ``manage.py serve --no-worker`` (granian, WEB_WORKERS × WEB_THREADS, DEBUG off, Redis
-cache and sessions, BENCH_ENDPOINTS=1). The personas log in over HTTP once; each scenario is warmed up
+``smartbranch_bench`` created and migrated, the size seeded once with ``seed_scale`` and
+``seed_scale_cases`` (reused afterwards), static files collected, then ``manage.py serve
+--no-worker`` (granian, WEB_WORKERS × WEB_THREADS, DEBUG off, Redis cache and sessions,
+BENCH_ENDPOINTS=1). The personas log in over HTTP once; each scenario is warmed up
 and then driven for BENCH_DURATION seconds at 50 connections. The ceilings run first and again last;
 ratios use their mean. Queries per request are counted in this process with Django's test client and
 ``CaptureQueriesContext`` against the same database and cache, one warm request per scenario.
@@ -455,6 +456,8 @@ def seed(env: dict[str, str], size: str) -> dict[str, Any]:
     seconds = time.monotonic() - started
     created = "already loaded" not in output
     log(output.strip().splitlines()[-2] if created else f"size {size} already loaded")
+    cases = manage(env, "seed_scale_cases", "--size", size)
+    log(cases.strip().splitlines()[-1])
     manage(env, "collectstatic", "--no-input", "-v", "0")
     return {"seconds": round(seconds, 1) if created else None, "output": output.strip()}
 

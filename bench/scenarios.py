@@ -98,6 +98,38 @@ SCENARIOS = [
         auth="bearer",
         description="API: members of a college (token)",
     ),
+    # Membership development (development/): the scale cases come from `seed_scale_cases`.
+    Scenario(
+        "dev_due",
+        "/development/units/{college}/due/",
+        persona="officer1",
+        description="What is due and overdue in a college, as its organiser",
+    ),
+    Scenario(
+        "dev_cases",
+        "/development/units/{college}/cases/",
+        persona="officer1",
+        description="Open development cases of a college, as its organiser",
+    ),
+    Scenario(
+        "dev_case",
+        "/development/cases/{case}/",
+        persona="officer1",
+        description="A probationary member's case page (the longest timeline)",
+    ),
+    Scenario(
+        "dev_dossier",
+        "/development/dossiers/{case}/",
+        persona="officer1",
+        description="The full dossier of that case (each view is audited)",
+    ),
+    Scenario(
+        "api_cases",
+        "/api/v1/cases",
+        persona="officer1",
+        auth="bearer",
+        description="API: development cases in scope (token)",
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -62,17 +63,25 @@ def deadline_reminders_send(*, today: date) -> int:
     }
     sent = 0
     for case, code, due_on in due:
-        recipients = {person.pk: person for person in committees.get(case.branch_id, [])}
-        if case.person_id in people:
-            recipients[case.person_id] = people[case.person_id]
-        sent += len(
-            notifications_send(
-                recipients=recipients.values(),
-                kind=DEADLINE_KIND,
-                title=_("%(deadline)s due on %(due_on)s: %(person)s"),
-                body=_("In the development case of %(person)s, “%(deadline)s” is due on %(due_on)s."),
-                params={"deadline": LABELS[code], "due_on": due_on.isoformat(), "person": case.person.name},
-                dedupe_key=dedupe_key(case.pk, code, due_on),
+        committee = {person.pk: person for person in committees.get(case.branch_id, [])}
+        # The committee opens the case page; the person opens their own timeline.
+        audiences = [(list(committee.values()), reverse("development:case", args=[case.pk]))]
+        if case.person_id in people and case.person_id not in committee:
+            audiences.append(([people[case.person_id]], reverse("development:my_case")))
+        for recipients, url in audiences:
+            sent += len(
+                notifications_send(
+                    recipients=recipients,
+                    kind=DEADLINE_KIND,
+                    title=_("%(deadline)s due on %(due_on)s: %(person)s"),
+                    body=_("In the development case of %(person)s, “%(deadline)s” is due on %(due_on)s."),
+                    params={
+                        "deadline": LABELS[code],
+                        "due_on": due_on.isoformat(),
+                        "person": case.person.name,
+                    },
+                    url=url,
+                    dedupe_key=dedupe_key(case.pk, code, due_on),
+                )
             )
-        )
     return sent

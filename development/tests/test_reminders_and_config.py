@@ -45,6 +45,17 @@ def test_reminders_speak_each_recipients_language(tree, personas):
     assert chinese.title.startswith("与申请人谈话")
 
 
+def test_reminders_link_the_committee_to_the_case_and_the_person_to_their_timeline(tree, personas):
+    from django.urls import reverse
+
+    case = helpers.case_row(tree.branch_a1, 2, date(2026, 5, 5))
+    deadline_reminders_send(today=date(2026, 6, 1))
+    assert Notification.objects.get(recipient=personas.secretary).url == reverse(
+        "development:case", args=[case.pk]
+    )
+    assert Notification.objects.get(recipient=case.person).url == reverse("development:my_case")
+
+
 def test_the_lead_days_are_a_local_rule(tree, personas):
     helpers.case_row(tree.branch_a1, 2, date(2026, 5, 15))  # due on 15 June
     assert deadline_reminders_send(today=date(2026, 6, 1)) == 0
