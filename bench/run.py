@@ -333,6 +333,8 @@ def prepare(scenarios: list[Scenario], size: str, port: int) -> list[Prepared]:
 
     numbers = persona_numbers(size)
     sessions: dict[str, dict[str, str]] = {}
+    # One token per persona and run: making a new one revokes the persona's earlier bench tokens.
+    tokens: dict[str, str] = {}
     prepared = []
     for scenario in scenarios:
         item = Prepared(scenario, fill(scenario.path, size))
@@ -341,7 +343,9 @@ def prepare(scenarios: list[Scenario], size: str, port: int) -> list[Prepared]:
                 sessions[scenario.persona] = http_login(port, numbers[scenario.persona], BENCH_PASSWORD)
             item.cookies = sessions[scenario.persona]
         elif scenario.auth == "bearer":
-            item.token = access_token(numbers[scenario.persona])
+            if scenario.persona not in tokens:
+                tokens[scenario.persona] = access_token(numbers[scenario.persona])
+            item.token = tokens[scenario.persona]
         elif scenario.auth == "login":
             item.users = [number for role, number in numbers.items() if role.startswith("student")]
             item.password = BENCH_PASSWORD
