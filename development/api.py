@@ -5,9 +5,7 @@ services decide). A step refused by the rules is a 409 ``rule_violation`` whose 
 each broken rule with its source and dates; other refusals are 409 with their own code.
 """
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, QuerySet, Subquery
@@ -51,35 +49,11 @@ from orgs.schemas import PagePagination
 
 router = Router(tags=["development"], auth=api_auth)
 
-View = TypeVar("View", bound=Callable[..., Any])
 
 RULE_VIOLATION_NOTE = (
     "`rule_violation`: the step breaks the rules listed in `error.violations` (each with its code, "
     "message, source, level and dates); a college officer may record it anyway with `exception_reason`."
 )
-
-
-def answers_rule_violations(view: View) -> View:
-    """Turn a ``RuleViolation`` raised by a service into the 409 answer with its ``violations``."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except RuleViolation as refusal:
-            return Status(
-                409,
-                {
-                    "error": {
-                        "code": refusal.code,
-                        "message": str(refusal.message),
-                        "fields": {},
-                        "violations": [violation_json(item) for item in refusal.violations],
-                    }
-                },
-            )
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _subtree_of(unit_id: int) -> Subquery:
@@ -198,7 +172,6 @@ def get_my_case(request: AuthedRequest) -> dict[str, Any]:
     tags=["me"],
     summary="Apply for party membership",
 )
-@answers_rule_violations
 def apply_for_membership(request: AuthedRequest, payload: ApplyIn) -> Status[dict[str, Any]]:
     """Submit your written application online: it is received today, your case opens at step 1 and
     you become an applicant. You must be at least 18 and belong to a branch."""
@@ -281,7 +254,6 @@ def _record_vote(request: AuthedRequest, case: DevelopmentCase, payload: StepIn)
     tags=["development cases"],
     summary="Record the next step of a case",
 )
-@answers_rule_violations
 def record_step(request: AuthedRequest, case_id: int, payload: StepIn) -> Status[dict[str, Any]]:
     """Record the step that comes next (`next_step` of `GET /cases/{case_id}`), with its date and
     fields. Steps unlock in order; a step that breaks a rule is refused with the rules it breaks.
@@ -324,7 +296,6 @@ def record_step(request: AuthedRequest, case_id: int, payload: StepIn) -> Status
     tags=["development cases"],
     summary="Approve a case at the higher committee's step",
 )
-@answers_rule_violations
 def approve_case(request: AuthedRequest, case_id: int, payload: ApproveIn) -> dict[str, Any]:
     """Record the higher committee's approval at the case's current approval step: the pre-review
     (13), the admission (17: probation counts from the meeting day) or the conversion (24: the
@@ -511,7 +482,6 @@ def add_batch_cases(request: AuthedRequest, batch_id: int, payload: BatchCasesIn
     tags=["development batches"],
     summary="Record a batch's branch general meeting",
 )
-@answers_rule_violations
 def record_batch_meeting(request: AuthedRequest, batch_id: int, payload: MeetingIn) -> Status[dict[str, Any]]:
     """Record one sitting of a branch general meeting that votes on several candidates of the batch:
     the attendance is the sitting's, and each candidate is voted on separately with their own counts

@@ -15,6 +15,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api_auth import CsrfFailed, api_auth
 from core.errors import DomainError, FieldErrors
+from development.engine import RuleViolation
+from development.schemas import violation_json
 
 api = NinjaAPI(
     title="SmartBranch API",
@@ -26,11 +28,15 @@ api = NinjaAPI(
 
 
 def error_response(
-    request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict | None = None,
+    **extra: object,
 ) -> HttpResponse:
-    return api.create_response(
-        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
-    )
+    body = {"code": code, "message": message, "fields": fields or {}, **extra}
+    return api.create_response(request, {"error": body}, status=status)
 
 
 @api.exception_handler(FieldErrors)
@@ -40,6 +46,9 @@ def on_field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, RuleViolation):  # a refused step: say which rules, with their dates
+        violations = [violation_json(item) for item in exc.violations]
+        return error_response(request, 409, exc.code, str(exc.message), violations=violations)
     return error_response(request, 409, exc.code, str(exc.message))
 
 
