@@ -68,6 +68,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "development.migrations.0002_grant_development_capabilities",
     "moderation.migrations.0002_grant_moderation_capabilities",
     "moderation.migrations.0003_add_default_lexicon",
+    "orglife.migrations.0002_grant_orglife_capabilities",
 ]
 
 

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "archive",
     "moderation",
     "development",
+    "orglife",
+    "dues",
+    "publishing",
 ]
 
 MIDDLEWARE = [
