@@ -9,12 +9,14 @@ class DevelopmentConfig(AppConfig):
     def ready(self) -> None:
         from development import (  # noqa: F401  (registrations)
             capabilities,
+            demo,
             documents,
             imports_apply,
             services_reminders,
             tasks,
         )
 
+        demo.register()
         documents.register()
         imports_apply.register()
         tasks.register_jobs()

@@ -59,8 +59,8 @@ class CasePlan:
 class CasePlanner:
     """Plans the cases of one university from its memberships and status history."""
 
-    def __init__(self, size: Size, university: int) -> None:
-        self.rng = random.Random(f"{SEED}-cases-{size.code}-{university}")  # noqa: S311  (fictional data)
+    def __init__(self, seed: str) -> None:
+        self.rng = random.Random(seed)  # noqa: S311  (fictional data)
 
     def steps_done(self, status: str, anchors: dict[int, date]) -> int:
         """The last step done (k) for a person of ``status``, within what the rules allow by AS_OF."""
@@ -125,6 +125,19 @@ def build(plan: CasePlan) -> DevelopmentCase:
     )
 
 
+def insert(plans: list[CasePlan], recorder_of: dict[int, int]) -> tuple[int, int]:
+    """Insert the planned cases and their step records; returns (cases, step records) created."""
+    cases = [build(plan) for plan in plans]
+    DevelopmentCase.objects.bulk_create(cases, batch_size=BATCH)
+    records = [
+        StepRecord(case_id=case.pk, step=number, date=day, recorded_by_id=recorder_of[plan.branch_id])
+        for case, plan in zip(cases, plans, strict=True)
+        for number, day in sorted(plan.dates.items())
+    ]
+    StepRecord.objects.bulk_create(records, batch_size=BATCH)
+    return len(cases), len(records)
+
+
 def seed_college(planner: CasePlanner, college: OrgUnit, recorder_of: dict[int, int]) -> tuple[int, int]:
     """Plan and insert the cases of one college; returns (cases, step records) created."""
     members = list(
@@ -143,15 +156,7 @@ def seed_college(planner: CasePlanner, college: OrgUnit, recorder_of: dict[int, 
         for person_id, branch_id, status in chosen
         if status in history.get(person_id, {})
     ]
-    cases = [build(plan) for plan in plans]
-    DevelopmentCase.objects.bulk_create(cases, batch_size=BATCH)
-    records = [
-        StepRecord(case_id=case.pk, step=number, date=day, recorded_by_id=recorder_of[plan.branch_id])
-        for case, plan in zip(cases, plans, strict=True)
-        for number, day in sorted(plan.dates.items())
-    ]
-    StepRecord.objects.bulk_create(records, batch_size=BATCH)
-    return len(cases), len(records)
+    return insert(plans, recorder_of)
 
 
 def seed_cases(size: Size) -> dict[str, int]:
@@ -165,7 +170,7 @@ def seed_cases(size: Size) -> dict[str, int]:
             )
         if DevelopmentCase.objects.filter(branch__path__startswith=root.path).exists():
             continue
-        planner = CasePlanner(size, university)
+        planner = CasePlanner(f"{SEED}-cases-{size.code}-{university}")
         counts = {"cases": 0, "step_records": 0}
         with transaction.atomic():
             recorder_of = recorders(root)

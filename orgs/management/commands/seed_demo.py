@@ -17,6 +17,7 @@ from django.db import transaction
 from accounts.models import User
 from core import crypto
 from core.audit import audit_record
+from core.demo import demo_loaders
 from core.registrations import ANNOUNCEMENT
 from core.services import notifications_send
 from orgs.management.commands.demo_logins import write_logins
@@ -146,6 +147,11 @@ def seed(plan: Plan) -> dict[str, int]:
         )
         if any(counts.values()):
             audit_record(actor=None, action="orgs.demo.seed", data=counts)
+    # What the other apps show in the demo (cases, meetings, dues, articles), each in its own
+    # transaction and each idempotent: a loader that fails rolls back its own rows only.
+    for loader in demo_loaders():
+        with transaction.atomic():
+            counts.update(loader.load())
     return counts
 
 
