@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "orglife",
     "dues",
     "publishing",
+    "learning",
 ]
 
 MIDDLEWARE = [
