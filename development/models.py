@@ -365,6 +365,7 @@ class ThoughtReport(AppendOnly):
     )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     received_on = models.DateField(_("received on"))
+    period = models.CharField(_("period"), max_length=40, blank=True, help_text=_("e.g. 2026 third quarter"))
     document = models.ForeignKey(
         Document,
         verbose_name=_("document"),

@@ -71,6 +71,7 @@ __all__ = [
     "step_add_documents",
     "step_record",
     "thought_report_record",
+    "thought_report_submit",
     "vote_record",
 ]
 
@@ -604,4 +605,5 @@ from development.services_cases import (  # noqa: E402
     case_transfer_in,
     case_transfer_out,
     thought_report_record,
+    thought_report_submit,
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.http import Http404
@@ -14,11 +15,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from archive.models import Document
+from archive.services import document_create, upload_checksum
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
 from core.permissions import require
 from development import capabilities as caps
 from development import permissions, steps
+from development.documents import (
+    DOSSIER_PURPOSE,
+    KEEP_FOREVER,
+    THOUGHT_REPORT_MAX_BYTES,
+    THOUGHT_REPORT_TYPES,
+)
 from development.engine import (
     REASON_MAX_LENGTH,
     Attachments,
@@ -371,3 +379,79 @@ def thought_report_record(
             data={"report": report.pk, "date": received_on.isoformat()},
         )
     return report
+
+
+def _clean_period(period: str) -> str | None:
+    label = (period or "").strip()
+    return label if 0 < len(label) <= 40 else None
+
+
+def thought_report_submit(
+    *, actor: User, received_on: date, period: str, uploaded_file: Any
+) -> tuple[ThoughtReport, bool]:
+    """The person hands in their own thought report (思想汇报) as a file on their open case.
+
+    The file (PDF, Word or image, sniffed and size-limited by the archive) goes into their dossier,
+    readable by them and by the branch; the report counts for the quarterly rule. Handing in the
+    same file again (a retried upload) returns the report already recorded and ``False``.
+    """
+    case = (
+        DevelopmentCase.objects.filter(person=actor, status=CaseStatus.OPEN).select_related("branch").first()
+    )
+    if case is None:
+        raise Http404
+    problems: dict[str, list[str]] = {}
+    label = _clean_period(period)
+    if label is None:
+        problems["period"] = [_("Name the period, e.g. 2026 third quarter (at most 40 characters).")]
+    if received_on > today():
+        problems["received_on"] = [_("The date of the report cannot be in the future.")]
+    elif received_on < case.opened_on:
+        problems["received_on"] = [_("A thought report cannot be dated before the application.")]
+    try:
+        sha256 = upload_checksum(
+            uploaded_file, max_bytes=THOUGHT_REPORT_MAX_BYTES, allowed_types=THOUGHT_REPORT_TYPES
+        )
+    except FieldErrors as error:
+        problems.update(error.fields)
+        sha256 = ""
+    if problems:
+        raise FieldErrors(problems, _("Some fields are not valid."))
+    with transaction.atomic():
+        locked = lock_open_case(case)
+        existing = (
+            ThoughtReport.objects.filter(case=locked, document__current_version__sha256=sha256)
+            .select_related("document")
+            .first()
+        )
+        if existing is not None:
+            return existing, False
+        document = document_create(
+            actor=actor,
+            unit=locked.branch,
+            title=(_("%(person)s · thought report · %(period)s") % {"person": actor.name, "period": label})[
+                :200
+            ],
+            uploaded_file=uploaded_file,
+            purpose=DOSSIER_PURPOSE,
+            owner=actor,
+            max_bytes=THOUGHT_REPORT_MAX_BYTES,
+            allowed_types=THOUGHT_REPORT_TYPES,
+            retain_until=KEEP_FOREVER,
+        )
+        report = ThoughtReport.objects.create(
+            case=locked,
+            phase=_phase(locked),
+            received_on=received_on,
+            period=label or "",
+            document=document,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="development.thought_report.submit",
+            target=locked,
+            unit_id=locked.branch_id,
+            data={"report": report.pk, "date": received_on.isoformat(), "document": str(document.public_id)},
+        )
+    return report, True
