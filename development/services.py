@@ -72,6 +72,7 @@ __all__ = [
     "step_record",
     "thought_report_record",
     "thought_report_submit",
+    "transfer_in_check",
     "vote_record",
 ]
 
@@ -602,8 +603,8 @@ from development.services_cases import (  # noqa: E402
     case_cancel,
     case_resubmit,
     case_return,
-    case_transfer_in,
     case_transfer_out,
     thought_report_record,
     thought_report_submit,
 )
+from development.services_transfers import case_transfer_in, transfer_in_check  # noqa: E402

@@ -1,11 +1,10 @@
 """Transitions that end, move or follow a case: returning it to the branch and resubmitting it,
-cancelling or withdrawing it, transferring it out and in, and the six-monthly assessments and
-thought reports that accompany it. Part of ``development.services`` (re-exported there).
+cancelling or withdrawing it, transferring it out (transfers in: ``services_transfers``), and the
+six-monthly assessments and thought reports that accompany it. Part of ``development.services`` (re-exported there).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -18,7 +17,6 @@ from archive.models import Document
 from archive.services import document_create, upload_checksum
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
-from core.permissions import require
 from development import capabilities as caps
 from development import permissions, steps
 from development.documents import (
@@ -29,9 +27,7 @@ from development.documents import (
 )
 from development.engine import (
     REASON_MAX_LENGTH,
-    Attachments,
     RuleViolation,
-    attach,
     clean_attachments,
     clean_reason,
     copy_state,
@@ -45,12 +41,10 @@ from development.models import (
     CaseStatus,
     DevelopmentCase,
     Phase,
-    StepRecord,
     ThoughtReport,
 )
 from development.rule_engine import RuleContext, run
-from development.rules import probation_end
-from orgs.models import Membership, PartyStatus
+from orgs.models import PartyStatus
 from orgs.services import membership_set_status
 
 
@@ -195,100 +189,6 @@ def case_transfer_out(
         )
     copy_state(case, locked)
     return case
-
-
-_STATUS_AFTER_STEP = (
-    (steps.ADMISSION_APPROVAL, PartyStatus.PROBATIONARY),
-    (steps.TARGET_CONFIRMATION, PartyStatus.TARGET),
-    (steps.ACTIVIST_CONFIRMATION, PartyStatus.ACTIVIST),
-    (steps.APPLICATION, PartyStatus.APPLICANT),
-)
-
-
-def case_transfer_in(
-    *,
-    actor: User,
-    person: User,
-    history: Mapping[int, date],
-    transferred_in_from: str,
-    documents: Attachments = (),
-) -> DevelopmentCase:
-    """Open the case of a person who arrives with a dossier in progress from another organisation.
-
-    ``history`` gives the date of each step already done there (step 1 at least, nothing after step
-    23). The records are marked as transferred in and their rules are not checked; the dates must
-    follow each other. The person's party status follows the history.
-    """
-    membership = Membership.objects.select_related("unit").filter(person=person).first()
-    if membership is None:
-        raise Http404
-    require(actor, caps.RECORD_STEPS, membership.unit)
-    origin = (transferred_in_from or "").strip()
-    if not origin:
-        raise FieldErrors.single(
-            "transferred_in_from", _("Name the party organisation the person comes from.")
-        )
-    _check_history(history)
-    last = max(history)
-    with transaction.atomic():
-        if DevelopmentCase.objects.filter(person=person, status=CaseStatus.OPEN).exists():
-            raise DomainError(
-                "case_already_open", _("%(person)s already has an open case.") % {"person": person}
-            )
-        case = DevelopmentCase.objects.create(
-            person=person,
-            branch=membership.unit,
-            opened_on=history[steps.APPLICATION],
-            step_since=history[last],
-            current_step=min(last + 1, steps.ARCHIVE),
-            transferred_in_from=origin[:200],
-            activist_on=history.get(steps.ACTIVIST_CONFIRMATION),
-            target_on=history.get(steps.TARGET_CONFIRMATION),
-            probation_start=history.get(steps.ADMISSION_MEETING),
-            probation_end=probation_end(history[steps.ADMISSION_MEETING])
-            if steps.ADMISSION_MEETING in history
-            else None,
-        )
-        for number in sorted(history):
-            StepRecord.objects.create(
-                case=case, step=number, date=history[number], transferred_in=True, recorded_by=actor
-            )
-        if documents:
-            record = StepRecord.objects.get(case=case, step=steps.APPLICATION)
-            attach(actor, record, clean_attachments(case, steps.get(steps.APPLICATION), documents))
-        for step, status in _STATUS_AFTER_STEP:
-            if step in history:
-                since = (
-                    history.get(steps.ADMISSION_MEETING, history[step])
-                    if step == steps.ADMISSION_APPROVAL
-                    else history[step]
-                )
-                membership_set_status(
-                    actor=actor, person=person, status=status, on=since, reason=_("Transferred in")
-                )
-                break
-        audit_record(
-            actor=actor,
-            action="development.case.transfer_in",
-            target=case,
-            unit_id=case.branch_id,
-            data={"from": case.transferred_in_from, "steps": sorted(history)},
-        )
-    return case
-
-
-def _check_history(history: Mapping[int, date]) -> None:
-    if steps.APPLICATION not in history:
-        raise FieldErrors.single(
-            "history", _("The history starts with the date of the application (step 1).")
-        )
-    if any(number not in steps.STEPS_BY_NUMBER or number > steps.CONVERSION_MEETING for number in history):
-        raise FieldErrors.single("history", _("A history holds steps 1 to 23 only."))
-    ordered = [history[number] for number in sorted(history)]
-    if ordered != sorted(ordered):
-        raise FieldErrors.single("history", _("The dates of the steps must follow the order of the steps."))
-    if ordered[-1] > today():
-        raise FieldErrors.single("history", _("The history cannot hold dates in the future."))
 
 
 # --- Assessments and thought reports ----------------------------------------------------------

@@ -247,6 +247,7 @@ def cases(request: HtmxRequest, unit_id: int) -> HttpResponse:
         ],
         "breadcrumb": unit_breadcrumb(user, unit),
         "may_record": may_record_in(user, unit),
+        "may_transfer_in": can(user, caps.RECORD_STEPS, unit),
         "export_url": _export_url(user, unit, form),
     }
     template = "development/cases.html#results" if wants_fragment(request) else "development/cases.html"
