@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from ninja import Field, Schema
+from pydantic import create_model
 
 from development.models import ThoughtReport
+from development.services_transfers import TRANSFERABLE_STEPS, step_field
+from orgs.schemas import PersonRefOut, UnitRefOut
 
 
 class ThoughtReportIn(Schema):
@@ -30,3 +33,53 @@ class ThoughtReportOut(Schema):
     @staticmethod
     def resolve_document_title(obj: ThoughtReport) -> str | None:
         return obj.document.title if obj.document is not None else None
+
+
+# --- Transfers in ---------------------------------------------------------------------------------
+
+
+class TransferInFieldsIn(Schema):
+    person_number: str = Field(max_length=32, description="The student or staff number of the person.")
+    transferred_in_from: str = Field("", description="The university and party organisation they come from.")
+    letter_number: str = Field("", description="The number of the transfer letter.")
+    received_on: date | None = Field(None, description="The day the transfer letter was received.")
+    dry_run: bool = Field(False, description="Only check and preview; record nothing.")
+    document_steps: list[int] = Field(
+        default_factory=list,
+        description="For each file in `documents`, in the same order, the step it belongs to.",
+    )
+
+
+# One optional date per step a transferred history may hold: `step_1` … `step_23`.
+TransferInIn = create_model(
+    "TransferInIn",
+    __base__=TransferInFieldsIn,
+    **{
+        step_field(definition.number): (
+            date | None,
+            Field(None, description=f"Date of step {definition.number} ({definition.code}), if done."),
+        )
+        for definition in TRANSFERABLE_STEPS
+    },
+)
+
+
+class TransferredStepOut(Schema):
+    number: int
+    name: str
+    on: date
+    documents: list[str] = Field(description="The names of the files that go with the step.")
+
+
+class TransferInPreviewOut(Schema):
+    """What a transfer-in would record (`dry_run`); nothing is written."""
+
+    person: PersonRefOut
+    branch: UnitRefOut
+    transferred_in_from: str
+    letter_number: str
+    received_on: date
+    steps: list[TransferredStepOut]
+    current_step: int = Field(description="The step the case will be at.")
+    current_step_name: str
+    party_status: str = Field(description="The person's party status after the transfer.")

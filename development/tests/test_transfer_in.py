@@ -239,3 +239,96 @@ def test_an_unknown_number_is_named_on_its_field(tree, personas, arriving):
     response = client.post(page_url(tree), posted(stranger))
     assert response.context["form"].errors["number"]
     assert not DevelopmentCase.objects.exists()
+
+
+# --- The API ----------------------------------------------------------------------------------------------
+
+API = "/api/v1/transfers-in"
+
+
+def api_body(person, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "person_number": person.number,
+        "transferred_in_from": "某大学数学学院第二党支部",
+        "letter_number": "数党转〔2025〕12号",
+        "received_on": "2025-03-01",
+    }
+    body.update({f"step_{n}": day.isoformat() for n, day in HISTORY.items()})
+    body.update(extra)
+    return body
+
+
+def api_client(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("outsider", 404),
+        ("student", 404),
+        ("propaganda", 403),
+        ("college_officer", 403),
+        ("secretary", 201),
+    ],
+)
+def test_the_endpoint_is_404_out_of_scope_403_without_the_right_and_201_for_the_secretary(
+    personas, arriving, persona, status
+):
+    response = api_client(getattr(personas, persona)).post(API, api_body(arriving))
+    assert response.status_code == status, response.content
+    assert DevelopmentCase.objects.filter(person=arriving).exists() == (status == 201)
+
+
+def test_the_endpoint_records_the_transfer_with_documents(personas, arriving):
+    response = api_client(personas.secretary).post(
+        API,
+        {
+            **api_body(arriving),
+            "documents": [files.upload(files.pdf(), "申请书.pdf"), files.upload(files.png(), "推荐.png")],
+            "document_steps": ["1", "3"],
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["transferred_in_from"], body["transfer_letter_number"], body["transferred_in_on"]) == (
+        "某大学数学学院第二党支部",
+        "数党转〔2025〕12号",
+        "2025-03-01",
+    )
+    assert body["current_step"] == 6
+    case = DevelopmentCase.objects.get(person=arriving)
+    assert StepDocument.objects.filter(record__case=case).count() == 2
+
+
+def test_a_dry_run_previews_and_records_nothing(personas, arriving):
+    response = api_client(personas.secretary).post(API, {**api_body(arriving), "dry_run": "true"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [step["number"] for step in body["steps"]] == [1, 2, 3, 4, 5]
+    assert (body["current_step"], body["party_status"]) == (6, PartyStatus.ACTIVIST)
+    assert not DevelopmentCase.objects.filter(person=arriving).exists()
+
+
+def test_the_endpoint_names_every_bad_field(personas, arriving):
+    response = api_client(personas.secretary).post(
+        API,
+        {
+            **api_body(arriving, step_2="2024-01-01", letter_number=""),
+            "documents": [files.upload(files.exe(), "x.pdf")],
+            "document_steps": ["1"],
+        },
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"step_2", "letter_number", "document_1"}
+    assert not DevelopmentCase.objects.exists()
+
+
+def test_a_person_with_an_open_case_is_a_409(personas, arriving):
+    helpers.open_case(personas, arriving)
+    response = api_client(personas.secretary).post(API, api_body(arriving))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "case_already_open"
