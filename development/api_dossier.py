@@ -129,7 +129,7 @@ def _preview(plan: TransferInPlan) -> dict[str, Any]:
 )
 def transfer_in_case(
     request: AuthedRequest,
-    payload: Form[TransferInIn],  # type: ignore[valid-type]
+    payload: Form[TransferInIn],
     documents: File[list[UploadedFile] | None] = None,
 ) -> Status[Any]:
     """A student arrives from another university or party organisation with a development dossier

@@ -4,6 +4,7 @@ reports and the history of a case transferred in (``development.api_dossier``)."
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from ninja import Field, Schema
 from pydantic import create_model
@@ -51,17 +52,17 @@ class TransferInFieldsIn(Schema):
 
 
 # One optional date per step a transferred history may hold: `step_1` … `step_23`.
-TransferInIn = create_model(
-    "TransferInIn",
-    __base__=TransferInFieldsIn,
-    **{
-        step_field(definition.number): (
-            date | None,
-            Field(None, description=f"Date of step {definition.number} ({definition.code}), if done."),
-        )
-        for definition in TRANSFERABLE_STEPS
-    },
-)
+_STEP_FIELDS: dict[str, Any] = {
+    step_field(definition.number): (
+        date | None,
+        Field(None, description=f"Date of step {definition.number} ({definition.code}), if done."),
+    )
+    for definition in TRANSFERABLE_STEPS
+}
+if TYPE_CHECKING:  # the step dates are read with getattr; type checkers see the fixed fields
+    TransferInIn = TransferInFieldsIn
+else:
+    TransferInIn = create_model("TransferInIn", __base__=TransferInFieldsIn, **_STEP_FIELDS)
 
 
 class TransferredStepOut(Schema):
