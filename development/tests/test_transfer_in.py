@@ -332,3 +332,18 @@ def test_a_person_with_an_open_case_is_a_409(personas, arriving):
     response = api_client(personas.secretary).post(API, api_body(arriving))
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "case_already_open"
+
+
+def test_the_dossier_shows_the_letter_and_the_date_received(personas, arriving):
+    from development.dossier import build_dossier
+
+    case = transfer(personas, arriving)
+    dossier = build_dossier(case, viewer=personas.secretary)
+    assert (dossier.transfer_letter_number, dossier.transferred_in_on) == (
+        "数党转〔2025〕12号",
+        date(2025, 3, 1),
+    )
+    client = Client()
+    client.force_login(personas.secretary)
+    html = client.get(reverse("dossier:case", args=[case.pk])).content.decode()
+    assert "数党转〔2025〕12号" in html and "2025-03-01" in html
