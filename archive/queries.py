@@ -10,7 +10,7 @@ from django.http import Http404
 
 from archive import capabilities as caps
 from archive.models import UNIT_FILE, Document, DocumentVersion
-from archive.permissions import can_read_document, check_or_refuse
+from archive.permissions import check_read_or_refuse
 from core.permissions import scope_q
 from orgs.models import OrgUnit
 
@@ -22,7 +22,7 @@ def readable_document(user: Any, public_id: UUID) -> Document:
     )
     if document is None:
         raise Http404
-    check_or_refuse(user, can_read_document(user, document), document.unit)
+    check_read_or_refuse(user, document)
     return document
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from archive import capabilities as caps
 from archive import sniffing
 from archive.models import UNIT_FILE, Document, DocumentVersion
+from archive.permissions import owner_may_upload
 from archive.thumbnails import ImageRefused, make_thumbnail
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
@@ -82,6 +83,21 @@ def _checksum(file: Any, limit: int) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def _sniffed_type(uploaded_file: Any, allowed: frozenset[str]) -> sniffing.Sniffed:
+    sniffed = sniffing.sniff(uploaded_file)
+    if sniffed is None:
+        _refuse_file(
+            _("The type of this file could not be recognised. Accepted: %(accepted)s.")
+            % {"accepted": ", ".join(sniffing.labels_of(allowed))}
+        )
+    if sniffed.mime not in allowed:
+        _refuse_file(
+            _("Files of this type are not accepted here: %(type)s. Accepted: %(accepted)s.")
+            % {"type": sniffed.label, "accepted": ", ".join(sniffing.labels_of(allowed))}
+        )
+    return sniffed
+
+
 def _check_file(
     uploaded_file: Any, *, max_bytes: int | None, allowed_types: Collection[str] | None
 ) -> _CheckedFile:
@@ -96,17 +112,7 @@ def _check_file(
     size, sha256 = _checksum(uploaded_file, limit)
     if size == 0:
         _refuse_file(_("The file is empty."))
-    sniffed = sniffing.sniff(uploaded_file)
-    if sniffed is None:
-        _refuse_file(
-            _("The type of this file could not be recognised. Accepted: %(accepted)s.")
-            % {"accepted": ", ".join(sniffing.labels_of(allowed))}
-        )
-    if sniffed.mime not in allowed:
-        _refuse_file(
-            _("Files of this type are not accepted here: %(type)s. Accepted: %(accepted)s.")
-            % {"type": sniffed.label, "accepted": ", ".join(sniffing.labels_of(allowed))}
-        )
+    sniffed = _sniffed_type(uploaded_file, allowed)
     thumbnail = None
     if sniffed.mime in sniffing.IMAGE_TYPES:
         try:
@@ -120,6 +126,29 @@ def _check_file(
             _refuse_file(_("The image is damaged and cannot be read."))
     original_name = _clean_name(getattr(uploaded_file, "name", "") or "") or f"document.{sniffed.extension}"
     return _CheckedFile(uploaded_file, sniffed, size, sha256, original_name, thumbnail)
+
+
+def upload_checksum(
+    uploaded_file: Any, *, max_bytes: int | None = None, allowed_types: Collection[str] | None = None
+) -> str:
+    """The SHA-256 of an upload as its version would record it, once its size and sniffed type pass.
+
+    Lets a caller recognise a retried upload before storing anything, and name every bad field at
+    once. Refuses (FieldErrors on "file") exactly as ``document_create`` would.
+    """
+    if uploaded_file is None:
+        _refuse_file(_("Choose a file to upload."))
+    limit = max_bytes if max_bytes is not None else int(settings.ARCHIVE_MAX_UPLOAD_BYTES)
+    allowed = frozenset(allowed_types) if allowed_types is not None else sniffing.DEFAULT_ALLOWED_TYPES
+    declared = getattr(uploaded_file, "size", None)
+    if isinstance(declared, int) and declared > limit:
+        _refuse_file(_("The file is larger than the limit of %(limit)s MB.") % {"limit": _megabytes(limit)})
+    size, sha256 = _checksum(uploaded_file, limit)
+    if size == 0:
+        _refuse_file(_("The file is empty."))
+    _sniffed_type(uploaded_file, allowed)
+    uploaded_file.seek(0)
+    return sha256
 
 
 @contextmanager
@@ -181,10 +210,12 @@ def document_create(
 ) -> Document:
     """Store a new document in ``unit`` with ``uploaded_file`` as its version 1.
 
-    Needs ``archive.upload_documents`` over the unit. Refuses (FieldErrors on "file") an empty
-    file, one over the size limit, or one whose sniffed type is not allowed.
+    Needs ``archive.upload_documents`` over the unit, unless the actor stores a document about
+    themselves (``owner``) that the purpose's owner-upload policy allows. Refuses (FieldErrors on
+    "file") an empty file, one over the size limit, or one whose sniffed type is not allowed.
     """
-    require(actor, caps.UPLOAD_DOCUMENTS, unit)
+    if not owner_may_upload(actor, unit=unit, purpose=purpose, owner=owner):
+        require(actor, caps.UPLOAD_DOCUMENTS, unit)
     title = (title or "").strip()
     if not title:
         raise FieldErrors.single("title", _("Give the document a title."))
@@ -281,6 +312,40 @@ def document_delete(*, actor: Any, document: Document, reason: str) -> Document:
             unit_id=locked.unit_id,
             data={"reason": locked.delete_reason},
         )
+    return locked
+
+
+def document_retention_set(
+    *, actor: Any, document: Document, retain_until: date | None, reason: str
+) -> Document:
+    """Change the day until which ``document`` must be kept (its owner app's retention rule decided it).
+
+    Needs ``archive.delete_documents`` over the document's unit, since a shorter retention opens
+    the way to deletion; the old and new dates and the reason are in the audit log.
+    """
+    require(actor, caps.DELETE_DOCUMENTS, document.unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldErrors.single("reason", _("Say why the retention changes."))
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.retain_until == retain_until:
+            return locked
+        previous = locked.retain_until
+        locked.retain_until = retain_until
+        locked.save(update_fields=["retain_until"])
+        audit_record(
+            actor=actor,
+            action="archive.document.retention",
+            target=locked,
+            unit_id=locked.unit_id,
+            data={
+                "from": previous.isoformat() if previous else None,
+                "to": retain_until.isoformat() if retain_until else None,
+                "reason": reason[:200],
+            },
+        )
+    document.retain_until = retain_until
     return locked
 
 

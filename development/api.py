@@ -513,3 +513,8 @@ def record_batch_meeting(request: AuthedRequest, batch_id: int, payload: Meeting
         exception_reason=payload.exception_reason,
     )
     return Status(201, {"batch": _batch_out(batch.pk), "votes": votes})
+
+
+# Endpoints of what enters a dossier from outside (own thought reports, transfers in) live in
+# development.api_dossier and register on this router.
+from development import api_dossier  # noqa: E402, F401

@@ -30,6 +30,12 @@ class LocalRules:
     target_batch_months: tuple[int, ...] = (3, 9)
     admission_batch_months: tuple[int, ...] = (6, 12)
     conversion_batch_months: tuple[int, ...] = (6, 12)
+    # Retention of dossier documents (see development.retention): those of admitted members and of
+    # open cases are kept permanently (the party-member file); these apply to cases that ended
+    # otherwise, counted from the day the case closed.
+    retention_years_withdrawn: int = 10
+    retention_years_transferred_out: int = 10
+    retention_years_thought_reports: int = 0  # 0: the same as the other documents of their case
 
 
 DEFAULTS = LocalRules()
@@ -58,6 +64,26 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("target_batch_months", _("Months in which development targets are confirmed"), 1, 12, True),
     Parameter("admission_batch_months", _("Months in which admissions are voted"), 1, 12, True),
     Parameter("conversion_batch_months", _("Months in which conversions are voted"), 1, 12, True),
+    Parameter(
+        "retention_years_withdrawn",
+        _("Years the dossier documents of a withdrawn or cancelled case are kept after it closed"),
+        1,
+        100,
+    ),
+    Parameter(
+        "retention_years_transferred_out",
+        _("Years the dossier documents of a case transferred out are kept after it closed"),
+        1,
+        100,
+    ),
+    Parameter(
+        "retention_years_thought_reports",
+        _(
+            "Years the thought reports of a case that ended without admission are kept (0: as its other documents)"
+        ),
+        0,
+        100,
+    ),
 )
 _BY_NAME = {parameter.name: parameter for parameter in PARAMETERS}
 assert set(_BY_NAME) == {f.name for f in fields(LocalRules)}  # noqa: S101  (a definition error, at import)

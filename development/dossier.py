@@ -203,6 +203,7 @@ class ThoughtReportPart:
     phase: str
     received_on: date
     documents: tuple[DocumentPart, ...]
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,8 @@ class Dossier:
     document_count: int
     generated_at: datetime
     viewer: str
+    transfer_letter_number: str = ""
+    transferred_in_on: date | None = None
 
     @property
     def done_count(self) -> int:
@@ -545,6 +548,8 @@ def build_dossier(case: DevelopmentCase, *, viewer: Any) -> Dossier:
         closing_reason=case.closing_reason,
         destination=case.destination,
         transferred_in_from=case.transferred_in_from,
+        transfer_letter_number=case.transfer_letter_number,
+        transferred_in_on=case.transferred_in_on,
         milestones=_milestones(case),
         stages=tuple(
             StagePart(number, str(name), tuple(part for part in parts if part.stage == number))
@@ -564,6 +569,7 @@ def build_dossier(case: DevelopmentCase, *, viewer: Any) -> Dossier:
                 report.get_phase_display(),
                 report.received_on,
                 context.documents.parts([report.document_id] if report.document_id else []),
+                report.period,
             )
             for report in timeline.thought_reports
         ),

@@ -28,6 +28,7 @@ __all__ = [
     "CancelForm",
     "CaseFilterForm",
     "DocumentForm",
+    "MyThoughtReportForm",
     "PaperApplicationForm",
     "ResubmitForm",
     "ReturnForm",
@@ -465,6 +466,22 @@ class ThoughtReportForm(forms.Form):
         super().__init__(data, files, prefix="report", initial={"received_on": timezone.localdate()})
         if not with_file:
             del self.fields["file"]
+        name_the_fields(self)
+
+
+class MyThoughtReportForm(forms.Form):
+    """The person hands in their own thought report: the file, its date and the period it covers."""
+
+    received_on = forms.DateField(label=_("Date of the report"), widget=DateInput())
+    period = forms.CharField(label=_("Period"), max_length=40, help_text=_("e.g. 2026 third quarter"))
+    file = forms.FileField(
+        label=_("The report"),
+        help_text=_("A PDF, a Word document or a photo of the handwritten report, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,image/*"}),
+    )
+
+    def __init__(self, data: Any = None, files: Any = None) -> None:
+        super().__init__(data, files, prefix="report", initial={"received_on": timezone.localdate()})
         name_the_fields(self)
 
 

@@ -136,6 +136,8 @@ class DevelopmentCase(models.Model):
     closing_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
     destination = models.CharField(_("transferred to"), max_length=200, blank=True)
     transferred_in_from = models.CharField(_("transferred in from"), max_length=200, blank=True)
+    transfer_letter_number = models.CharField(_("transfer letter number"), max_length=60, blank=True)
+    transferred_in_on = models.DateField(_("transfer letter received on"), null=True, blank=True)
     step_since = models.DateField(_("current step since"))
     activist_on = models.DateField(_("activist since"), null=True, blank=True)
     target_on = models.DateField(_("development target since"), null=True, blank=True)
@@ -365,6 +367,7 @@ class ThoughtReport(AppendOnly):
     )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     received_on = models.DateField(_("received on"))
+    period = models.CharField(_("period"), max_length=40, blank=True, help_text=_("e.g. 2026 third quarter"))
     document = models.ForeignKey(
         Document,
         verbose_name=_("document"),

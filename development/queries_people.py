@@ -66,3 +66,16 @@ def names_of(ids: Iterable[int]) -> dict[int, User]:
     if not wanted:
         return {}
     return {person.pk: person for person in User.objects.filter(pk__in=wanted).only("pk", "name", "number")}
+
+
+def member_by_number(actor: Any, number: str) -> User | None:
+    """The branch member with this number in a branch where ``actor`` sees development cases (one
+    query): whom a transfer-in may name when no unit is given (the API)."""
+    number = normalize_width(number or "").strip()
+    if not number:
+        return None
+    return (
+        User.objects.filter(is_active=True, number=number, membership__isnull=False)
+        .filter(scope_q(actor, caps.VIEW_CASES, path_field="membership__unit__path"))
+        .first()
+    )

@@ -262,6 +262,10 @@ class CaseDetailOut(CaseFieldsOut):
     failed_votes: list[VoteOut]
     returns: list[ReturnOut]
     transferred_in_from: str
+    transfer_letter_number: str = Field(
+        description="The transfer letter's number, for a case transferred in."
+    )
+    transferred_in_on: date | None = Field(description="The day the transfer letter was received.")
     destination: str = Field(description="Where the person transferred to, for a case transferred out.")
 
 
@@ -368,6 +372,8 @@ def case_detail(timeline: Timeline, *, full: bool) -> dict[str, Any]:
         "failed_votes": timeline.failed_votes,
         "returns": [_return_json(item) for item in timeline.returns],
         "transferred_in_from": case.transferred_in_from,
+        "transfer_letter_number": case.transfer_letter_number,
+        "transferred_in_on": case.transferred_in_on,
         "destination": case.destination,
     }
 

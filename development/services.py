@@ -71,6 +71,8 @@ __all__ = [
     "step_add_documents",
     "step_record",
     "thought_report_record",
+    "thought_report_submit",
+    "transfer_in_check",
     "vote_record",
 ]
 
@@ -601,7 +603,8 @@ from development.services_cases import (  # noqa: E402
     case_cancel,
     case_resubmit,
     case_return,
-    case_transfer_in,
     case_transfer_out,
     thought_report_record,
+    thought_report_submit,
 )
+from development.services_transfers import case_transfer_in, transfer_in_check  # noqa: E402

@@ -1,12 +1,12 @@
 """Transitions that end, move or follow a case: returning it to the branch and resubmitting it,
-cancelling or withdrawing it, transferring it out and in, and the six-monthly assessments and
-thought reports that accompany it. Part of ``development.services`` (re-exported there).
+cancelling or withdrawing it, transferring it out (transfers in: ``services_transfers``), and the
+six-monthly assessments and thought reports that accompany it. Part of ``development.services`` (re-exported there).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.http import Http404
@@ -14,16 +14,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from archive.models import Document
+from archive.services import document_create, upload_checksum
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
-from core.permissions import require
 from development import capabilities as caps
 from development import permissions, steps
+from development.documents import (
+    DOSSIER_PURPOSE,
+    KEEP_FOREVER,
+    THOUGHT_REPORT_MAX_BYTES,
+    THOUGHT_REPORT_TYPES,
+)
 from development.engine import (
     REASON_MAX_LENGTH,
-    Attachments,
     RuleViolation,
-    attach,
     clean_attachments,
     clean_reason,
     copy_state,
@@ -37,12 +41,10 @@ from development.models import (
     CaseStatus,
     DevelopmentCase,
     Phase,
-    StepRecord,
     ThoughtReport,
 )
 from development.rule_engine import RuleContext, run
-from development.rules import probation_end
-from orgs.models import Membership, PartyStatus
+from orgs.models import PartyStatus
 from orgs.services import membership_set_status
 
 
@@ -189,100 +191,6 @@ def case_transfer_out(
     return case
 
 
-_STATUS_AFTER_STEP = (
-    (steps.ADMISSION_APPROVAL, PartyStatus.PROBATIONARY),
-    (steps.TARGET_CONFIRMATION, PartyStatus.TARGET),
-    (steps.ACTIVIST_CONFIRMATION, PartyStatus.ACTIVIST),
-    (steps.APPLICATION, PartyStatus.APPLICANT),
-)
-
-
-def case_transfer_in(
-    *,
-    actor: User,
-    person: User,
-    history: Mapping[int, date],
-    transferred_in_from: str,
-    documents: Attachments = (),
-) -> DevelopmentCase:
-    """Open the case of a person who arrives with a dossier in progress from another organisation.
-
-    ``history`` gives the date of each step already done there (step 1 at least, nothing after step
-    23). The records are marked as transferred in and their rules are not checked; the dates must
-    follow each other. The person's party status follows the history.
-    """
-    membership = Membership.objects.select_related("unit").filter(person=person).first()
-    if membership is None:
-        raise Http404
-    require(actor, caps.RECORD_STEPS, membership.unit)
-    origin = (transferred_in_from or "").strip()
-    if not origin:
-        raise FieldErrors.single(
-            "transferred_in_from", _("Name the party organisation the person comes from.")
-        )
-    _check_history(history)
-    last = max(history)
-    with transaction.atomic():
-        if DevelopmentCase.objects.filter(person=person, status=CaseStatus.OPEN).exists():
-            raise DomainError(
-                "case_already_open", _("%(person)s already has an open case.") % {"person": person}
-            )
-        case = DevelopmentCase.objects.create(
-            person=person,
-            branch=membership.unit,
-            opened_on=history[steps.APPLICATION],
-            step_since=history[last],
-            current_step=min(last + 1, steps.ARCHIVE),
-            transferred_in_from=origin[:200],
-            activist_on=history.get(steps.ACTIVIST_CONFIRMATION),
-            target_on=history.get(steps.TARGET_CONFIRMATION),
-            probation_start=history.get(steps.ADMISSION_MEETING),
-            probation_end=probation_end(history[steps.ADMISSION_MEETING])
-            if steps.ADMISSION_MEETING in history
-            else None,
-        )
-        for number in sorted(history):
-            StepRecord.objects.create(
-                case=case, step=number, date=history[number], transferred_in=True, recorded_by=actor
-            )
-        if documents:
-            record = StepRecord.objects.get(case=case, step=steps.APPLICATION)
-            attach(actor, record, clean_attachments(case, steps.get(steps.APPLICATION), documents))
-        for step, status in _STATUS_AFTER_STEP:
-            if step in history:
-                since = (
-                    history.get(steps.ADMISSION_MEETING, history[step])
-                    if step == steps.ADMISSION_APPROVAL
-                    else history[step]
-                )
-                membership_set_status(
-                    actor=actor, person=person, status=status, on=since, reason=_("Transferred in")
-                )
-                break
-        audit_record(
-            actor=actor,
-            action="development.case.transfer_in",
-            target=case,
-            unit_id=case.branch_id,
-            data={"from": case.transferred_in_from, "steps": sorted(history)},
-        )
-    return case
-
-
-def _check_history(history: Mapping[int, date]) -> None:
-    if steps.APPLICATION not in history:
-        raise FieldErrors.single(
-            "history", _("The history starts with the date of the application (step 1).")
-        )
-    if any(number not in steps.STEPS_BY_NUMBER or number > steps.CONVERSION_MEETING for number in history):
-        raise FieldErrors.single("history", _("A history holds steps 1 to 23 only."))
-    ordered = [history[number] for number in sorted(history)]
-    if ordered != sorted(ordered):
-        raise FieldErrors.single("history", _("The dates of the steps must follow the order of the steps."))
-    if ordered[-1] > today():
-        raise FieldErrors.single("history", _("The history cannot hold dates in the future."))
-
-
 # --- Assessments and thought reports ----------------------------------------------------------
 
 
@@ -371,3 +279,79 @@ def thought_report_record(
             data={"report": report.pk, "date": received_on.isoformat()},
         )
     return report
+
+
+def _clean_period(period: str) -> str | None:
+    label = (period or "").strip()
+    return label if 0 < len(label) <= 40 else None
+
+
+def thought_report_submit(
+    *, actor: User, received_on: date, period: str, uploaded_file: Any
+) -> tuple[ThoughtReport, bool]:
+    """The person hands in their own thought report (思想汇报) as a file on their open case.
+
+    The file (PDF, Word or image, sniffed and size-limited by the archive) goes into their dossier,
+    readable by them and by the branch; the report counts for the quarterly rule. Handing in the
+    same file again (a retried upload) returns the report already recorded and ``False``.
+    """
+    case = (
+        DevelopmentCase.objects.filter(person=actor, status=CaseStatus.OPEN).select_related("branch").first()
+    )
+    if case is None:
+        raise Http404
+    problems: dict[str, list[str]] = {}
+    label = _clean_period(period)
+    if label is None:
+        problems["period"] = [_("Name the period, e.g. 2026 third quarter (at most 40 characters).")]
+    if received_on > today():
+        problems["received_on"] = [_("The date of the report cannot be in the future.")]
+    elif received_on < case.opened_on:
+        problems["received_on"] = [_("A thought report cannot be dated before the application.")]
+    try:
+        sha256 = upload_checksum(
+            uploaded_file, max_bytes=THOUGHT_REPORT_MAX_BYTES, allowed_types=THOUGHT_REPORT_TYPES
+        )
+    except FieldErrors as error:
+        problems.update(error.fields)
+        sha256 = ""
+    if problems:
+        raise FieldErrors(problems, _("Some fields are not valid."))
+    with transaction.atomic():
+        locked = lock_open_case(case)
+        existing = (
+            ThoughtReport.objects.filter(case=locked, document__current_version__sha256=sha256)
+            .select_related("document")
+            .first()
+        )
+        if existing is not None:
+            return existing, False
+        document = document_create(
+            actor=actor,
+            unit=locked.branch,
+            title=(_("%(person)s · thought report · %(period)s") % {"person": actor.name, "period": label})[
+                :200
+            ],
+            uploaded_file=uploaded_file,
+            purpose=DOSSIER_PURPOSE,
+            owner=actor,
+            max_bytes=THOUGHT_REPORT_MAX_BYTES,
+            allowed_types=THOUGHT_REPORT_TYPES,
+            retain_until=KEEP_FOREVER,
+        )
+        report = ThoughtReport.objects.create(
+            case=locked,
+            phase=_phase(locked),
+            received_on=received_on,
+            period=label or "",
+            document=document,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="development.thought_report.submit",
+            target=locked,
+            unit_id=locked.branch_id,
+            data={"report": report.pk, "date": received_on.isoformat(), "document": str(document.public_id)},
+        )
+    return report, True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from development import views, views_batches, views_case
+from development import views, views_batches, views_case, views_transfer
 
 app_name = "development"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/thought-reports/", views.my_thought_report, name="my_thought_report"),
     path("units/<int:unit_id>/cases/", views.cases, name="cases"),
     path("units/<int:unit_id>/cases/new/", views.case_new, name="case_new"),
+    path("units/<int:unit_id>/cases/transfer-in/", views_transfer.case_transfer_in, name="case_transfer_in"),
     path("units/<int:unit_id>/due/", views.due, name="due"),
     path("units/<int:unit_id>/people/", views.person_lookup, name="person_lookup"),
     path("units/<int:unit_id>/batches/", views_batches.batches, name="batches"),

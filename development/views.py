@@ -33,8 +33,8 @@ from development import queries, services, steps
 from development.forms import (
     ApplyForm,
     CaseFilterForm,
+    MyThoughtReportForm,
     PaperApplicationForm,
-    ThoughtReportForm,
     add_field_errors,
     mark_invalid,
 )
@@ -85,7 +85,7 @@ def _my_case_page(
     request: AuthedRequest,
     *,
     apply_form: ApplyForm | None = None,
-    report_form: ThoughtReportForm | None = None,
+    report_form: MyThoughtReportForm | None = None,
     violations: list[dict[str, Any]] | None = None,
 ) -> HttpResponse:
     user = request.user
@@ -110,7 +110,7 @@ def _my_case_page(
         context["apply_form"] = apply_form or ApplyForm()
         mark_invalid(context["apply_form"])
     if open_case:
-        context["report_form"] = report_form or ThoughtReportForm(with_file=False)
+        context["report_form"] = report_form or MyThoughtReportForm()
         mark_invalid(context["report_form"])
     return render(request, "development/my_case.html", context)
 
@@ -143,22 +143,33 @@ def my_case(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def my_thought_report(request: AuthedRequest) -> HttpResponse:
-    """The person hands in a thought report on their own case."""
+    """The person hands in a thought report on their own case: the file goes into their dossier.
+
+    Sending the same file again (a retried upload) records nothing new.
+    """
     case = queries.my_case(request.user)
     if case is None or not case.is_open:
         raise Http404
-    form = ThoughtReportForm(request.POST, with_file=False)
+    form = MyThoughtReportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.thought_report_record(
-                actor=request.user, case=case, received_on=form.cleaned_data["received_on"]
+            _report, created = services.thought_report_submit(
+                actor=request.user,
+                received_on=form.cleaned_data["received_on"],
+                period=form.cleaned_data["period"],
+                uploaded_file=form.cleaned_data["file"],
             )
         except FieldErrors as error:
             add_field_errors(form, error)
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("Your thought report was recorded."))
+            if created:
+                messages.success(
+                    request, _("Your thought report was handed in; your branch can read it now.")
+                )
+            else:
+                messages.info(request, _("You had already handed in this file; nothing was added."))
             return redirect("development:my_case")
     return _my_case_page(request, report_form=form)
 
@@ -236,6 +247,7 @@ def cases(request: HtmxRequest, unit_id: int) -> HttpResponse:
         ],
         "breadcrumb": unit_breadcrumb(user, unit),
         "may_record": may_record_in(user, unit),
+        "may_transfer_in": can(user, caps.RECORD_STEPS, unit),
         "export_url": _export_url(user, unit, form),
     }
     template = "development/cases.html#results" if wants_fragment(request) else "development/cases.html"

@@ -124,13 +124,27 @@ def test_deleting_answers_each_persona(client, tree, personas, make_document, pe
     assert document.is_deleted == (status == 302)
 
 
-def test_the_owner_may_read_their_own_document_but_not_anothers(client, tree, personas, make_document):
+def test_the_owner_may_read_their_own_document_but_another_persons_is_not_found(
+    client, tree, personas, make_document
+):
     own = make_document(tree.branch_a1, content=files.png(), purpose=MEMBER_PHOTO, owner=personas.student)
     other = make_document(tree.branch_a1, content=files.png(), purpose=MEMBER_PHOTO, owner=personas.activist)
     client.force_login(personas.student)
     assert client.get(reverse("archive:download", kwargs={"public_id": own.public_id})).status_code == 200
     assert client.get(reverse("archive:thumbnail", kwargs={"public_id": own.public_id})).status_code == 200
-    assert client.get(reverse("archive:download", kwargs={"public_id": other.public_id})).status_code == 403
+    # A fellow member knows the branch, but a document about someone else is no business of theirs.
+    assert client.get(reverse("archive:download", kwargs={"public_id": other.public_id})).status_code == 404
+
+
+def test_a_member_without_the_right_gets_403_for_a_branch_document_that_is_about_nobody(
+    client, tree, personas, make_document
+):
+    branch_file = make_document(tree.branch_a1)
+    client.force_login(personas.student)
+    assert (
+        client.get(reverse("archive:download", kwargs={"public_id": branch_file.public_id})).status_code
+        == 403
+    )
 
 
 def test_a_person_logged_out_is_sent_to_log_in(client, tree, make_document):

@@ -390,6 +390,8 @@ def test_a_person_named_in_no_step_still_gets_a_full_dossier_when_transferred_in
         person=person,
         history={1: date(2025, 1, 5), 2: date(2025, 1, 20)},
         transferred_in_from="某大学某支部",
+        letter_number="转字〔2025〕1号",
+        received_on=date(2025, 2, 1),
     )
     html = client_for(personas.secretary).get(page_url(case)).content.decode()
     assert "某大学某支部" in html

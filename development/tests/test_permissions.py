@@ -136,6 +136,8 @@ SERVICES = {
             person=helpers.make_applicant(t.branch_a1),
             history={1: date(2025, 1, 5), 2: date(2025, 1, 20)},
             transferred_in_from="某大学某支部",
+            letter_number="转字〔2025〕1号",
+            received_on=date(2025, 2, 1),
         ),
         {"outsider": NOT_FOUND, "propaganda": FORBIDDEN, "college_officer": FORBIDDEN, "secretary": OK},
     ),

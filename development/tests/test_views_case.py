@@ -333,16 +333,18 @@ def test_applying_needs_the_pledge_and_no_open_case(client, tree, personas, cloc
 
 
 def test_a_person_hands_in_a_thought_report_on_their_own_case(client, tree, personas, clock, applicant):
+    def posted() -> dict[str, Any]:
+        return {
+            "report-received_on": "2028-05-01",
+            "report-period": "2028 第二季度",
+            "report-file": files.upload(files.pdf(), "思想汇报.pdf"),
+        }
+
     client.force_login(helpers.make_applicant(tree.branch_a1))
-    assert (
-        client.post(
-            reverse("development:my_thought_report"), {"report-received_on": "2028-05-01"}
-        ).status_code
-        == 404
-    )
+    assert client.post(reverse("development:my_thought_report"), posted()).status_code == 404
     own = helpers.open_case(personas, applicant)
     client.force_login(applicant)
-    response = client.post(reverse("development:my_thought_report"), {"report-received_on": "2028-05-01"})
+    response = client.post(reverse("development:my_thought_report"), posted())
     assert response.status_code == 302
     assert own.thought_reports.count() == 1
 

@@ -310,7 +310,12 @@ def test_a_transferred_in_case_continues_from_its_history(tree, personas, clock)
     }
     with pytest.raises(FieldErrors):
         services.case_transfer_in(
-            actor=personas.secretary, person=person, history={2: date(2024, 1, 1)}, transferred_in_from="x"
+            actor=personas.secretary,
+            person=person,
+            history={2: date(2024, 1, 1)},
+            transferred_in_from="x",
+            letter_number="转字〔2025〕1号",
+            received_on=date(2025, 2, 1),
         )
     with pytest.raises(FieldErrors):
         services.case_transfer_in(
@@ -318,12 +323,16 @@ def test_a_transferred_in_case_continues_from_its_history(tree, personas, clock)
             person=person,
             history={1: date(2024, 3, 1), 2: date(2024, 2, 1)},
             transferred_in_from="x",
+            letter_number="转字〔2025〕1号",
+            received_on=date(2025, 2, 1),
         )
     case = services.case_transfer_in(
         actor=personas.secretary,
         person=person,
         history=history,
         transferred_in_from="某大学数学学院第二党支部",
+        letter_number="转字〔2025〕1号",
+        received_on=date(2025, 2, 1),
     )
     assert (case.current_step, case.activist_on, case.transferred_in_from) == (
         6,
