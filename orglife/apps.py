@@ -8,3 +8,6 @@ class OrglifeConfig(AppConfig):
 
     def ready(self) -> None:
         from orglife import capabilities  # noqa: F401  (registrations)
+        from orglife import registrations_record
+
+        registrations_record.register()
