@@ -129,7 +129,9 @@ def get_meeting_attendance(request: AuthedRequest, meeting_id: int) -> dict[str,
         401,
         403,
         404,
-        notes={403: "Needs `orglife.view_meetings` over the meeting's unit, or an invitation to the meeting."},
+        notes={
+            403: "Needs `orglife.view_meetings` over the meeting's unit, or an invitation to the meeting."
+        },
     ),
     summary="A meeting's record",
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,12 @@ class CodeForm(_NamedForm):
         max_length=12,
         help_text=_("The 6 characters shown beside the QR code on the screen."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "inputmode": "text"}
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
         ),
     )
 
@@ -53,8 +58,7 @@ class TaskForm(_NamedForm):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = meeting.invitations.select_related("person").order_by("person__name")
-        field = self.fields["owner"]
-        assert isinstance(field, forms.TypedChoiceField)
+        field = cast(forms.TypedChoiceField, self.fields["owner"])
         field.choices = [("", "—")] + [
             (invitation.person_id, f"{invitation.person.name} ({invitation.person.number})")
             for invitation in people
@@ -75,5 +79,7 @@ class AmendmentForm(_NamedForm):
         label=_("Correction"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Say what was wrong in the record and what is right; it is kept with your name and the time."),
+        help_text=_(
+            "Say what was wrong in the record and what is right; it is kept with your name and the time."
+        ),
     )

@@ -110,12 +110,12 @@ def attendance(meeting: Meeting, *, now: datetime | None = None) -> Attendance:
         AttendanceRow(
             invitation=invitation,
             state=_state(
-                checked_in=invitation.checked_in_at is not None,  # type: ignore[attr-defined]
+                checked_in=invitation.checked_in_at is not None,
                 leave_status=invitation.leave_status,
                 ended=ended,
             ),
-            checked_in_at=invitation.checked_in_at,  # type: ignore[attr-defined]
-            method=invitation.check_in_method,  # type: ignore[attr-defined]
+            checked_in_at=invitation.checked_in_at,
+            method=invitation.check_in_method,
         )
         for invitation in invitations
     ]
@@ -145,13 +145,17 @@ def record_of(meeting: Meeting) -> MeetingRecord:
         meeting=meeting,
         minutes=MeetingMinutes.objects.select_related("updated_by").filter(meeting=meeting).first(),
         resolutions=list(Resolution.objects.filter(meeting=meeting).order_by("id")),
-        tasks=list(FollowUpTask.objects.filter(meeting=meeting).select_related("owner").order_by("due_on", "id")),
+        tasks=list(
+            FollowUpTask.objects.filter(meeting=meeting).select_related("owner").order_by("due_on", "id")
+        ),
         photos=list(
             MeetingPhoto.objects.filter(meeting=meeting)
             .select_related("document", "document__current_version")
             .order_by("id")
         ),
-        amendments=list(Amendment.objects.filter(meeting=meeting).select_related("author").order_by("created_at", "id")),
+        amendments=list(
+            Amendment.objects.filter(meeting=meeting).select_related("author").order_by("created_at", "id")
+        ),
     )
 
 
@@ -189,7 +193,9 @@ def attendance_of(person: Any, *, now: datetime | None = None) -> list[Attendanc
     moment = now or timezone.now()
     check_ins = CheckIn.objects.filter(meeting=OuterRef("meeting"), person=person)
     invitations = (
-        Invitation.objects.filter(person=person, meeting__status__in=(MeetingStatus.PUBLISHED, MeetingStatus.CLOSED))
+        Invitation.objects.filter(
+            person=person, meeting__status__in=(MeetingStatus.PUBLISHED, MeetingStatus.CLOSED)
+        )
         .exclude(meeting__status=MeetingStatus.PUBLISHED, meeting__ends_at__gt=moment)
         .select_related("meeting", "meeting__unit")
         .annotate(checked_in_at=Subquery(check_ins.values("checked_in_at")[:1]))
@@ -199,11 +205,11 @@ def attendance_of(person: Any, *, now: datetime | None = None) -> list[Attendanc
         AttendanceEntry(
             meeting=invitation.meeting,
             state=_state(
-                checked_in=invitation.checked_in_at is not None,  # type: ignore[attr-defined]
+                checked_in=invitation.checked_in_at is not None,
                 leave_status=invitation.leave_status,
                 ended=True,
             ),
-            checked_in_at=invitation.checked_in_at,  # type: ignore[attr-defined]
+            checked_in_at=invitation.checked_in_at,
         )
         for invitation in invitations
     ]
@@ -215,4 +221,3 @@ def attendance_summary(entries: list[AttendanceEntry]) -> dict[str, int]:
     for entry in entries:
         summary[entry.state] += 1
     return summary
-

@@ -179,7 +179,8 @@ def record_json(record: MeetingRecord, attendance: Attendance) -> dict[str, Any]
             for photo in record.photos
         ],
         "amendments": [
-            {"text": a.text, "author_name": a.author.name, "created_at": a.created_at} for a in record.amendments
+            {"text": a.text, "author_name": a.author.name, "created_at": a.created_at}
+            for a in record.amendments
         ],
         "counts": counts_json(attendance),
     }

@@ -138,7 +138,9 @@ def _record(*, meeting: Meeting, person: Any, method: str, recorded_by: Any = No
     return CheckInResult(check_in, True)
 
 
-def _member_check_in(*, actor: Any, meeting: Meeting, method: str, verify: Callable[[], None]) -> CheckInResult:
+def _member_check_in(
+    *, actor: Any, meeting: Meeting, method: str, verify: Callable[[], None]
+) -> CheckInResult:
     if not Invitation.objects.filter(meeting=meeting, person=actor).exists():
         raise _refuse_not_invited()
     try:
@@ -208,10 +210,7 @@ def check_in_by_code(*, actor: Any, code: str, meeting_id: int | None = None) ->
         raise FieldErrors.single("code", _("Type the 6-character code shown on the screen."))
     if len(checkin_codes.normalise_short_code(code)) != checkin_codes.SHORT_CODE_LENGTH:
         raise FieldErrors.single("code", _("The code has 6 characters."))
-    if meeting_id is None:
-        meeting = _meeting_of_short_code(code, timezone.now())
-    else:
-        meeting = _meeting(meeting_id)
+    meeting = _meeting_of_short_code(code, timezone.now()) if meeting_id is None else _meeting(meeting_id)
 
     def verify() -> None:
         try:
@@ -238,7 +237,9 @@ def check_in_mark_present(*, actor: Any, meeting_id: int, person_id: int) -> Che
             _("Check-in opens at %(time)s, %(minutes)s minutes before the meeting starts.")
             % {"time": _local_time(opens), "minutes": int(opens_before().total_seconds() // 60)},
         )
-    invitation = Invitation.objects.select_related("person").filter(meeting=meeting, person_id=person_id).first()
+    invitation = (
+        Invitation.objects.select_related("person").filter(meeting=meeting, person_id=person_id).first()
+    )
     if invitation is None:
         raise FieldErrors.single("person", _("This person is not invited to the meeting."))
     return _record(meeting=meeting, person=invitation.person, method=CheckInMethod.MANUAL, recorded_by=actor)

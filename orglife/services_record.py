@@ -13,6 +13,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from core.richtext import plain_text, sanitize_html
 from core.services import notifications_send
 from orglife.models import Meeting, MeetingStatus
 from orglife.models_record import Amendment, FollowUpTask, MeetingMinutes, MeetingPhoto, Resolution
-from orglife.permissions_record import PHOTO_PURPOSE, require_organiser
+from orglife.permissions_record import PHOTO_PURPOSE, can_organise, can_view_meeting, require_organiser
 from orgs.models import Membership
 
 TASK_ASSIGNED = "orglife.task_assigned"
@@ -102,9 +103,7 @@ def resolution_add(*, actor: Any, meeting: Meeting, text: str) -> Resolution:
         locked = _locked_meeting(actor, meeting)
         _refuse_unless_writable(locked)
         resolution = Resolution.objects.create(meeting=locked, text=cleaned, created_by=actor)
-        audit_record(
-            actor=actor, action="orglife.resolution.add", target=resolution, unit_id=locked.unit_id
-        )
+        audit_record(actor=actor, action="orglife.resolution.add", target=resolution, unit_id=locked.unit_id)
     return resolution
 
 
@@ -143,7 +142,9 @@ def _task_owner(meeting: Meeting, owner_id: int | None) -> Any:
     return invitation.person
 
 
-def task_add(*, actor: Any, meeting: Meeting, title: str, owner_id: int | None, due_on: date | None) -> FollowUpTask:
+def task_add(
+    *, actor: Any, meeting: Meeting, title: str, owner_id: int | None, due_on: date | None
+) -> FollowUpTask:
     """Give someone a follow-up task with a due date; they are told in their inbox."""
     cleaned = _clean_text("title", title, empty=_("Say what is to be done."))[:300]
     if due_on is None:
@@ -185,7 +186,9 @@ def task_set_done(*, actor: Any, meeting: Meeting, task_id: int, done: bool) -> 
     task = FollowUpTask.objects.filter(meeting=meeting, pk=task_id).first()
     if task is None:
         raise FieldErrors.single("task", _("This task does not exist."))
-    if task.owner_id != getattr(actor, "pk", None):
+    if task.owner_id != getattr(actor, "pk", None) and not can_organise(actor, meeting):
+        if can_view_meeting(actor, meeting):
+            raise PermissionDenied
         require_organiser(actor, meeting)
     with transaction.atomic():
         locked = FollowUpTask.objects.select_for_update().get(pk=task.pk)

@@ -223,7 +223,8 @@ def _post_check_in(request: AuthedRequest, meeting: Meeting) -> HttpResponse:
             scan = _pending_scan(request, meeting.pk)
             if scan is None:
                 raise DomainError(
-                    "check_in_no_scan", _("Scan the QR code on the screen again, or type the code shown beside it.")
+                    "check_in_no_scan",
+                    _("Scan the QR code on the screen again, or type the code shown beside it."),
                 )
             result = services_checkin.check_in_by_token(
                 actor=request.user, meeting_id=meeting.pk, token=scan[0], scanned_at=scan[1]
@@ -249,7 +250,11 @@ def checkin_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     path = reverse("orglife:checkin_meeting", args=[meeting_id])
     token = request.GET.get("t", "")
     if token and request.method == "GET":
-        request.session[SCAN_KEY] = {"meeting": meeting_id, "token": token[:200], "at": timezone.now().isoformat()}
+        request.session[SCAN_KEY] = {
+            "meeting": meeting_id,
+            "token": token[:200],
+            "at": timezone.now().isoformat(),
+        }
         if not request.user.is_authenticated:
             return redirect_to_login(path)
         return redirect(path)  # the token leaves the address bar and the browser's history
@@ -300,4 +305,3 @@ def my_attendance(request: AuthedRequest) -> HttpResponse:
     entries = queries_record.attendance_of(request.user)
     context = {"entries": entries, "summary": queries_record.attendance_summary(entries)}
     return render(request, "orglife/checkin_history.html", context)
-

@@ -101,7 +101,9 @@ def minutes_save(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         meeting,
         key="minutes",
         form=MinutesForm(request.POST),
-        action=lambda data: services_record.minutes_save(actor=request.user, meeting=meeting, html=data["minutes"]),
+        action=lambda data: services_record.minutes_save(
+            actor=request.user, meeting=meeting, html=data["minutes"]
+        ),
         done=_("The minutes are saved."),
     )
 
@@ -115,7 +117,9 @@ def resolution_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         meeting,
         key="resolution",
         form=ResolutionForm(request.POST),
-        action=lambda data: services_record.resolution_add(actor=request.user, meeting=meeting, text=data["text"]),
+        action=lambda data: services_record.resolution_add(
+            actor=request.user, meeting=meeting, text=data["text"]
+        ),
         done=_("The resolution is recorded."),
     )
 
@@ -146,7 +150,11 @@ def task_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         key="task",
         form=TaskForm(request.POST, meeting=meeting),
         action=lambda data: services_record.task_add(
-            actor=request.user, meeting=meeting, title=data["title"], owner_id=data["owner"], due_on=data["due_on"]
+            actor=request.user,
+            meeting=meeting,
+            title=data["title"],
+            owner_id=data["owner"],
+            due_on=data["due_on"],
         ),
         done=_("The task is given; its owner is told in their inbox."),
     )
@@ -205,6 +213,8 @@ def amendment_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         meeting,
         key="amendment",
         form=AmendmentForm(request.POST),
-        action=lambda data: services_record.amendment_add(actor=request.user, meeting=meeting, text=data["text"]),
+        action=lambda data: services_record.amendment_add(
+            actor=request.user, meeting=meeting, text=data["text"]
+        ),
         done=_("The amendment is added to the record."),
     )

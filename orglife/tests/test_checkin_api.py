@@ -11,10 +11,15 @@ from django.utils import timezone
 
 from orglife import checkin_codes
 from orglife.models import CheckIn, CheckInMethod
-from orglife.tests.factories_record import client_for, during, grant_leave, invite, meeting, post_json  # noqa: F401
+from orglife.tests import factories_record
+from orglife.tests.factories_record import client_for, grant_leave, invite, post_json
 from orgs.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
+
+# Fixtures shared by the check-in and record tests.
+during = factories_record.during
+meeting = factories_record.meeting
 
 OK, FORBIDDEN, NOT_FOUND = 200, 403, 404
 ORGANISER_MATRIX = {
@@ -29,7 +34,9 @@ ORGANISER_MATRIX = {
 
 
 def code_now(meeting) -> str:
-    return checkin_codes.short_code(meeting.check_in_secret, meeting.pk, checkin_codes.window_at(timezone.now()))
+    return checkin_codes.short_code(
+        meeting.check_in_secret, meeting.pk, checkin_codes.window_at(timezone.now())
+    )
 
 
 def test_checking_in_by_code_is_idempotent(personas, meeting, during):
@@ -86,13 +93,17 @@ def test_checking_in_needs_a_login(meeting, during):
 
 
 @pytest.mark.parametrize(("persona", "expected"), ORGANISER_MATRIX.items())
-def test_the_live_attendance_answers_each_persona_by_scope_and_right(personas, meeting, during, persona, expected):
+def test_the_live_attendance_answers_each_persona_by_scope_and_right(
+    personas, meeting, during, persona, expected
+):
     response = client_for(getattr(personas, persona)).get(f"/api/v1/meetings/{meeting.pk}/attendance")
     assert response.status_code == expected
 
 
 @pytest.mark.parametrize(("persona", "expected"), ORGANISER_MATRIX.items())
-def test_marking_present_by_api_answers_each_persona_by_scope_and_right(personas, meeting, during, persona, expected):
+def test_marking_present_by_api_answers_each_persona_by_scope_and_right(
+    personas, meeting, during, persona, expected
+):
     response = post_json(
         client_for(getattr(personas, persona)),
         f"/api/v1/meetings/{meeting.pk}/check-ins",
@@ -131,7 +142,9 @@ def test_the_live_attendance_takes_a_fixed_number_of_queries(personas, meeting, 
         client.get(url)
     people = [make_person(tree.branch_a1, name=f"成员{i}") for i in range(30)]
     invite(meeting, *people)
-    CheckIn.objects.bulk_create(CheckIn(meeting=meeting, person=p, method=CheckInMethod.QR) for p in people[:15])
+    CheckIn.objects.bulk_create(
+        CheckIn(meeting=meeting, person=p, method=CheckInMethod.QR) for p in people[:15]
+    )
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     assert response.json()["counts"]["present"] == 15

@@ -13,14 +13,21 @@ from core.errors import DomainError, FieldErrors
 from core.models import AuditEvent
 from orglife import checkin_codes, services_checkin
 from orglife.models import CheckIn, CheckInMethod, MeetingStatus
-from orglife.tests.factories_record import START, during, make_meeting, meeting  # noqa: F401
+from orglife.tests import factories_record
+from orglife.tests.factories_record import START, make_meeting
 from orgs.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
+# Fixtures shared by the check-in and record tests.
+during = factories_record.during
+meeting = factories_record.meeting
+
 
 def current_code(meeting) -> str:
-    return checkin_codes.short_code(meeting.check_in_secret, meeting.pk, checkin_codes.window_at(timezone.now()))
+    return checkin_codes.short_code(
+        meeting.check_in_secret, meeting.pk, checkin_codes.window_at(timezone.now())
+    )
 
 
 def current_token(meeting) -> str:
@@ -39,7 +46,9 @@ def test_an_invitee_checks_in_with_the_current_short_code(personas, meeting, dur
     )
     assert result.created
     assert result.check_in.method == CheckInMethod.CODE
-    assert AuditEvent.objects.filter(action="orglife.check_in.record", object_id=str(result.check_in.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="orglife.check_in.record", object_id=str(result.check_in.pk)
+    ).exists()
 
 
 def test_the_short_code_alone_finds_the_meeting(personas, meeting, during, tree):
@@ -71,7 +80,9 @@ def test_a_token_replayed_after_it_expired_is_refused(personas, meeting, during)
     services_checkin.check_in_by_token(actor=personas.student, meeting_id=meeting.pk, token=token)
     during.shift(timedelta(minutes=2))
     code = refusal_code(
-        lambda: services_checkin.check_in_by_token(actor=personas.activist, meeting_id=meeting.pk, token=token)
+        lambda: services_checkin.check_in_by_token(
+            actor=personas.activist, meeting_id=meeting.pk, token=token
+        )
     )
     assert code == "check_in_code_expired"
     assert list(CheckIn.objects.values_list("person", flat=True)) == [personas.student.pk]
@@ -134,7 +145,9 @@ def test_a_retry_after_the_code_expired_returns_the_existing_check_in(personas, 
     assert retry.check_in.pk == first.check_in.pk
 
 
-def test_check_in_opens_thirty_minutes_before_the_start_and_ends_with_the_meeting(personas, meeting, time_machine):
+def test_check_in_opens_thirty_minutes_before_the_start_and_ends_with_the_meeting(
+    personas, meeting, time_machine
+):
     time_machine.move_to(START - timedelta(minutes=31), tick=False)
     assert (
         refusal_code(
@@ -239,11 +252,15 @@ def test_marking_present_after_the_end_works_until_the_meeting_is_closed(persona
 def test_only_invitees_can_be_marked_present(personas, meeting, during, tree):
     stranger = make_person(tree.branch_a1, name="未邀请")
     with pytest.raises(FieldErrors) as refused:
-        services_checkin.check_in_mark_present(actor=personas.secretary, meeting_id=meeting.pk, person_id=stranger.pk)
+        services_checkin.check_in_mark_present(
+            actor=personas.secretary, meeting_id=meeting.pk, person_id=stranger.pk
+        )
     assert "person" in refused.value.fields
 
 
-@pytest.mark.parametrize(("persona", "error"), [("outsider", Http404), ("propaganda", PermissionDenied), ("student", Http404)])
+@pytest.mark.parametrize(
+    ("persona", "error"), [("outsider", Http404), ("propaganda", PermissionDenied), ("student", Http404)]
+)
 def test_marking_present_needs_the_right_to_organise(personas, meeting, during, persona, error):
     with pytest.raises(error):
         services_checkin.check_in_mark_present(

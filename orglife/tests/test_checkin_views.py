@@ -13,10 +13,15 @@ from django.utils import timezone
 
 from orglife import checkin_codes
 from orglife.models import CheckIn, CheckInMethod
-from orglife.tests.factories_record import client_for, during, grant_leave, invite, meeting  # noqa: F401
+from orglife.tests import factories_record
+from orglife.tests.factories_record import client_for, grant_leave, invite
 from orgs.tests.factories import PASSWORD, make_person
 
 pytestmark = pytest.mark.django_db
+
+# Fixtures shared by the check-in and record tests.
+during = factories_record.during
+meeting = factories_record.meeting
 
 OK, FORBIDDEN, NOT_FOUND = 200, 403, 404
 ORGANISER_MATRIX = {
@@ -29,7 +34,12 @@ ORGANISER_MATRIX = {
     "university_admin": OK,
     "system_admin": OK,
 }
-ORGANISER_PAGES = ("orglife:checkin_screen", "orglife:checkin_screen_code", "orglife:checkin_live", "orglife:attendance")
+ORGANISER_PAGES = (
+    "orglife:checkin_screen",
+    "orglife:checkin_screen_code",
+    "orglife:checkin_live",
+    "orglife:attendance",
+)
 
 
 def token_now(meeting) -> str:
@@ -37,18 +47,24 @@ def token_now(meeting) -> str:
 
 
 def code_now(meeting) -> str:
-    return checkin_codes.short_code(meeting.check_in_secret, meeting.pk, checkin_codes.window_at(timezone.now()))
+    return checkin_codes.short_code(
+        meeting.check_in_secret, meeting.pk, checkin_codes.window_at(timezone.now())
+    )
 
 
 @pytest.mark.parametrize("url_name", ORGANISER_PAGES)
 @pytest.mark.parametrize(("persona", "expected"), ORGANISER_MATRIX.items())
-def test_organiser_pages_answer_each_persona_by_scope_and_right(personas, meeting, during, url_name, persona, expected):
+def test_organiser_pages_answer_each_persona_by_scope_and_right(
+    personas, meeting, during, url_name, persona, expected
+):
     response = client_for(getattr(personas, persona)).get(reverse(url_name, args=[meeting.pk]))
     assert response.status_code == expected
 
 
 @pytest.mark.parametrize(("persona", "expected"), ORGANISER_MATRIX.items())
-def test_marking_present_answers_each_persona_by_scope_and_right(personas, meeting, during, persona, expected):
+def test_marking_present_answers_each_persona_by_scope_and_right(
+    personas, meeting, during, persona, expected
+):
     response = client_for(getattr(personas, persona)).post(
         reverse("orglife:mark_present", args=[meeting.pk]), {"person": personas.activist.pk}
     )
@@ -79,7 +95,11 @@ def test_the_screen_code_changes_with_the_window(personas, meeting, during):
 
 def test_the_screen_says_when_check_in_is_not_open(personas, meeting, time_machine):
     time_machine.move_to(meeting.starts_at - timedelta(hours=2), tick=False)
-    html = client_for(personas.secretary).get(reverse("orglife:checkin_screen", args=[meeting.pk])).content.decode()
+    html = (
+        client_for(personas.secretary)
+        .get(reverse("orglife:checkin_screen", args=[meeting.pk]))
+        .content.decode()
+    )
     assert "<svg" not in html
     assert "Check-in opens at" in html
 
@@ -105,7 +125,9 @@ def test_a_scan_logs_the_member_in_and_comes_back_to_check_them_in(personas, mee
     assert check_in.method == CheckInMethod.QR
 
 
-def test_a_logged_in_member_scanning_is_redirected_without_the_token_and_checked_in(personas, meeting, during):
+def test_a_logged_in_member_scanning_is_redirected_without_the_token_and_checked_in(
+    personas, meeting, during
+):
     client = client_for(personas.activist)
     url = reverse("orglife:checkin_meeting", args=[meeting.pk])
     response = client.get(f"{url}?t={token_now(meeting)}")
@@ -139,7 +161,9 @@ def test_a_member_types_the_code_on_the_meeting_page(personas, meeting, during):
     assert CheckIn.objects.get(person=personas.student).method == CheckInMethod.CODE
 
 
-def test_a_member_types_the_code_on_the_check_in_page_and_the_code_finds_the_meeting(personas, meeting, during):
+def test_a_member_types_the_code_on_the_check_in_page_and_the_code_finds_the_meeting(
+    personas, meeting, during
+):
     client = client_for(personas.student)
     page = client.get(reverse("orglife:checkin"))
     assert meeting.title in page.content.decode()
@@ -174,7 +198,9 @@ def test_the_desk_shows_leave_and_marks_people_present_with_htmx(personas, meeti
     page = client.get(reverse("orglife:attendance", args=[meeting.pk])).content.decode()
     assert "校外实习" in page
     response = client.post(
-        reverse("orglife:mark_present", args=[meeting.pk]), {"person": personas.student.pk}, HTTP_HX_REQUEST="true"
+        reverse("orglife:mark_present", args=[meeting.pk]),
+        {"person": personas.student.pk},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == OK
     assert "is marked present" in response.content.decode()
@@ -184,7 +210,11 @@ def test_the_desk_shows_leave_and_marks_people_present_with_htmx(personas, meeti
 def test_the_live_list_shows_who_checked_in_and_the_counts(personas, meeting, during):
     grant_leave(meeting, personas.propaganda)
     CheckIn.objects.create(meeting=meeting, person=personas.student, method=CheckInMethod.CODE)
-    html = client_for(personas.secretary).get(reverse("orglife:checkin_live", args=[meeting.pk])).content.decode()
+    html = (
+        client_for(personas.secretary)
+        .get(reverse("orglife:checkin_live", args=[meeting.pk]))
+        .content.decode()
+    )
     assert personas.student.name in html
     assert personas.activist.name not in html
     assert "1 of 4 invited are present" in html
@@ -203,7 +233,9 @@ def test_the_live_list_and_the_desk_take_a_fixed_number_of_queries(personas, mee
     small = _live_queries(client, meeting)
     people = [make_person(tree.branch_a1, name=f"党员{i}") for i in range(25)]
     invite(meeting, *people)
-    CheckIn.objects.bulk_create(CheckIn(meeting=meeting, person=person, method=CheckInMethod.QR) for person in people[:20])
+    CheckIn.objects.bulk_create(
+        CheckIn(meeting=meeting, person=person, method=CheckInMethod.QR) for person in people[:20]
+    )
     assert _live_queries(client, meeting) == small
     with CaptureQueriesContext(connection) as first:
         client.get(reverse("orglife:attendance", args=[meeting.pk]))
