@@ -19,12 +19,12 @@ from accounts.http import AuthedRequest
 from core.errors import FieldErrors
 from orglife import queries_record, services_checkin
 from orglife.schemas_checkin import (
-    AttendanceOut,
     CheckInIn,
     CheckInOut,
     MarkPresentIn,
+    MeetingAttendanceOut,
+    MeetingRecordOut,
     MyAttendanceOut,
-    RecordOut,
     attendance_json,
     my_attendance_json,
     record_json,
@@ -107,7 +107,7 @@ def mark_present(request: AuthedRequest, meeting_id: int, payload: MarkPresentIn
 @router.get(
     "/meetings/{meeting_id}/attendance",
     operation_id="get_meeting_attendance",
-    response={200: AttendanceOut, **error_responses(401, 403, 404)},
+    response={200: MeetingAttendanceOut, **error_responses(401, 403, 404)},
     openapi_extra=error_openapi(
         401, 403, 404, notes={403: "Needs `orglife.organise_meetings` over the meeting's unit."}
     ),
@@ -124,7 +124,7 @@ def get_meeting_attendance(request: AuthedRequest, meeting_id: int) -> dict[str,
 @router.get(
     "/meetings/{meeting_id}/record",
     operation_id="get_meeting_record",
-    response={200: RecordOut, **error_responses(401, 403, 404)},
+    response={200: MeetingRecordOut, **error_responses(401, 403, 404)},
     openapi_extra=error_openapi(
         401,
         403,

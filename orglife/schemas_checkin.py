@@ -34,14 +34,14 @@ class CheckInOut(Schema):
     created: bool = Field(description="False when the person was already checked in (a retry counts once).")
 
 
-class CountsOut(Schema):
+class AttendanceCountsOut(Schema):
     invited: int
     present: int
     on_leave: int = Field(description="Leave approved and not present.")
     absent: int = Field(description="Neither present nor on leave (before the end: not here yet).")
 
 
-class AttendeeOut(Schema):
+class MeetingAttendeeOut(Schema):
     person_id: int
     name: str
     number: str
@@ -52,20 +52,20 @@ class AttendeeOut(Schema):
     leave_reason: str
 
 
-class AttendanceOut(Schema):
+class MeetingAttendanceOut(Schema):
     meeting_id: int
     status: str
-    counts: CountsOut
-    people: list[AttendeeOut]
+    counts: AttendanceCountsOut
+    people: list[MeetingAttendeeOut]
 
 
-class ResolutionOut(Schema):
+class MeetingResolutionOut(Schema):
     id: int
     text: str
     created_at: datetime
 
 
-class TaskOut(Schema):
+class FollowUpTaskOut(Schema):
     id: int
     title: str
     owner_id: int
@@ -75,19 +75,19 @@ class TaskOut(Schema):
     done_at: datetime | None
 
 
-class PhotoOut(Schema):
+class MeetingPhotoOut(Schema):
     title: str
     url: str = Field(description="The photo (permission-checked download).")
     thumbnail_url: str
 
 
-class AmendmentOut(Schema):
+class RecordAmendmentOut(Schema):
     text: str
     author_name: str
     created_at: datetime
 
 
-class RecordOut(Schema):
+class MeetingRecordOut(Schema):
     meeting_id: int
     title: str
     kind: str
@@ -98,11 +98,11 @@ class RecordOut(Schema):
     locked: bool = Field(description="True once the meeting is closed: corrections are amendments.")
     minutes_html: str = Field(description="Sanitised HTML.")
     minutes_updated_at: datetime | None
-    resolutions: list[ResolutionOut]
-    tasks: list[TaskOut]
-    photos: list[PhotoOut]
-    amendments: list[AmendmentOut]
-    counts: CountsOut
+    resolutions: list[MeetingResolutionOut]
+    tasks: list[FollowUpTaskOut]
+    photos: list[MeetingPhotoOut]
+    amendments: list[RecordAmendmentOut]
+    counts: AttendanceCountsOut
 
 
 class MyAttendanceOut(Schema):
