@@ -41,8 +41,6 @@ LIVE_POLL_SECONDS = 5
 
 def _checked_in_message(result: services_checkin.CheckInResult) -> str:
     at = time_format(timezone.localtime(result.check_in.checked_in_at), "H:i")
-    if result.created:
-        return _("You are checked in (%(time)s).") % {"time": at}
     return _("You were already checked in at %(time)s.") % {"time": at}
 
 
@@ -237,7 +235,8 @@ def _post_check_in(request: AuthedRequest, meeting: Meeting) -> HttpResponse:
         request.session.pop(SCAN_KEY, None)
         return _member_page(request, meeting, form=form, error=str(refusal.message), status=409)
     request.session.pop(SCAN_KEY, None)
-    messages.success(request, _checked_in_message(result))
+    if not result.created:  # a new check-in is shown by the page itself
+        messages.info(request, _checked_in_message(result))
     if request.htmx:
         return _member_page(request, meeting)
     return redirect("orglife:checkin_meeting", meeting_id=meeting.pk)
@@ -286,7 +285,8 @@ def checkin_entry(request: AuthedRequest) -> HttpResponse:
             error = str(refusal.message)
             status = 409
         else:
-            messages.success(request, _checked_in_message(result))
+            if not result.created:
+                messages.info(request, _checked_in_message(result))
             return redirect("orglife:checkin_meeting", meeting_id=result.check_in.meeting_id)
     elif request.method == "POST":
         status = 400
