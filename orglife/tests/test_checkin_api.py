@@ -12,7 +12,7 @@ from django.utils import timezone
 from orglife import checkin_codes
 from orglife.models import CheckIn, CheckInMethod
 from orglife.tests import factories_record
-from orglife.tests.factories_record import client_for, grant_leave, invite, post_json
+from orglife.tests.factories_record import client_for, grant_leave, invite, make_meeting, post_json
 from orgs.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +78,6 @@ def test_refused_check_ins_answer_409_with_a_code(personas, meeting, during, tre
     elif case == "not_invited":
         person = make_person(tree.branch_a1, name="未受邀")
     else:
-        from orglife.tests.factories_record import make_meeting
-
         other = make_meeting(tree.branch_a1, personas.secretary, invitees=(person,), title="另一个")
         code = code_now(other)
     response = post_json(client_for(person), "/api/v1/check-ins", {"code": code, "meeting_id": meeting.pk})

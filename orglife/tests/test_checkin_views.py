@@ -14,7 +14,7 @@ from django.utils import timezone
 from orglife import checkin_codes
 from orglife.models import CheckIn, CheckInMethod
 from orglife.tests import factories_record
-from orglife.tests.factories_record import client_for, grant_leave, invite
+from orglife.tests.factories_record import client_for, grant_leave, invite, make_meeting
 from orgs.tests.factories import PASSWORD, make_person
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,18 @@ def test_the_live_list_and_the_desk_take_a_fixed_number_of_queries(personas, mee
     with CaptureQueriesContext(connection) as second:
         client.get(reverse("orglife:attendance", args=[meeting.pk]))
     assert len(first) == len(second)
+
+
+def test_the_check_in_page_lists_open_meetings_in_a_fixed_number_of_queries(personas, meeting, during, tree):
+    client = client_for(personas.student)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("orglife:checkin"))
+    for index in range(4):
+        extra = make_meeting(
+            tree.branch_a1, personas.secretary, invitees=(personas.student,), title=f"并行{index}"
+        )
+        CheckIn.objects.create(meeting=extra, person=personas.student, method=CheckInMethod.CODE)
+    with CaptureQueriesContext(connection) as five:
+        html = client.get(reverse("orglife:checkin")).content.decode()
+    assert html.count("并行") == 4
+    assert len(five) == len(one)

@@ -96,3 +96,21 @@ def test_my_attendance_api_lists_the_same(personas, history):
     body = client_for(personas.student).get("/api/v1/me/attendance").json()
     assert [row["state"] for row in body] == ["absent", "on_leave", "present"]
     assert client_for(None).get("/api/v1/me/attendance").status_code == 401
+
+
+def test_my_attendance_api_takes_a_fixed_number_of_queries(personas, history, tree):
+    client = client_for(personas.student)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/me/attendance")
+    for index in range(4):
+        make_meeting(
+            tree.branch_a1,
+            personas.secretary,
+            invitees=(personas.student,),
+            title=f"追加{index}",
+            starts_at=START - timedelta(days=index + 1),
+        )
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/api/v1/me/attendance").json()
+    assert len(body) == 7
+    assert len(many) == len(few)
