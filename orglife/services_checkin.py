@@ -128,6 +128,11 @@ def _record(*, meeting: Meeting, person: Any, method: str, recorded_by: Any = No
         except IntegrityError:
             # Another attempt of the same person won the race (the lock makes this rare): theirs counts.
             return CheckInResult(CheckIn.objects.get(meeting=meeting, person=person), False)
+        # The insert waited for any close of the meeting in progress (on PostgreSQL the foreign key
+        # takes a key-share lock on the meeting row); read the status again so that a check-in never
+        # lands in a record that was closed meanwhile.
+        if not Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.PUBLISHED).exists():
+            raise DomainError("meeting_closed", _("This meeting is closed: check-in has ended."))
         audit_record(
             actor=recorded_by or person,
             action="orglife.check_in.record",

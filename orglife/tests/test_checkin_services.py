@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import DomainError, FieldErrors
 from core.models import AuditEvent
@@ -65,7 +65,13 @@ def test_a_code_scanned_in_the_previous_window_still_checks_in(personas, meeting
     assert result.check_in.method == CheckInMethod.QR
 
 
-def test_an_expired_code_is_refused_with_a_clear_message(personas, meeting, during):
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_an_expired_code_is_refused_with_a_clear_message(personas, meeting, during, english):
     code = current_code(meeting)
     during.shift(timedelta(seconds=61))
     with pytest.raises(DomainError) as refused:
@@ -109,7 +115,7 @@ def test_a_code_from_another_meeting_is_refused(personas, meeting, during, tree)
     assert not CheckIn.objects.exists()
 
 
-def test_a_person_not_invited_gets_a_clear_refusal(personas, meeting, during):
+def test_a_person_not_invited_gets_a_clear_refusal(personas, meeting, during, english):
     for call in (
         lambda: services_checkin.check_in_by_code(actor=personas.outsider, code=current_code(meeting)),
         lambda: services_checkin.check_in_by_token(
@@ -267,3 +273,14 @@ def test_marking_present_needs_the_right_to_organise(personas, meeting, during, 
             actor=getattr(personas, persona), meeting_id=meeting.pk, person_id=personas.student.pk
         )
     assert not CheckIn.objects.exists()
+
+
+def test_a_check_in_racing_the_close_of_the_meeting_is_rolled_back(personas, meeting, during):
+    code = current_code(meeting)
+    # The meeting was closed by another request after this one read it as published.
+    type(meeting).objects.filter(pk=meeting.pk).update(status=MeetingStatus.CLOSED)
+    with pytest.raises(DomainError) as refused:
+        services_checkin._record(meeting=meeting, person=personas.student, method=CheckInMethod.CODE)
+    assert refused.value.code == "meeting_closed"
+    assert not CheckIn.objects.exists()
+    assert code  # the code itself was fine

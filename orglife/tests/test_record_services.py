@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
 
 from archive.models import Document
 from archive.permissions import can_read_document
@@ -103,7 +104,13 @@ def test_a_task_tells_its_owner_and_needs_an_owner_and_a_due_date(
     )
 
 
-def test_closing_locks_the_record(personas, meeting, during):
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_closing_locks_the_record(personas, meeting, during, english):
     services_record.resolution_add(actor=personas.secretary, meeting=meeting, text="同意接收张三为预备党员")
     closed = close(personas, meeting)
     assert closed.status == MeetingStatus.CLOSED and closed.closed_at is not None
