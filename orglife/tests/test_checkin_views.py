@@ -258,3 +258,8 @@ def test_the_check_in_page_lists_open_meetings_in_a_fixed_number_of_queries(pers
         html = client.get(reverse("orglife:checkin")).content.decode()
     assert html.count("并行") == 4
     assert len(five) == len(one)
+
+
+def test_the_home_page_offers_check_in_to_everyone_logged_in(personas):
+    html = client_for(personas.student).get(reverse("home")).content.decode()
+    assert reverse("orglife:checkin") in html
