@@ -7,4 +7,9 @@ class OrglifeConfig(AppConfig):
     verbose_name = _("Organisational life")
 
     def ready(self) -> None:
-        from orglife import capabilities  # noqa: F401  (registrations)
+        from orglife import (
+            capabilities,  # noqa: F401  (registrations)
+            registrations_record,
+        )
+
+        registrations_record.register()

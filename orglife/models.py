@@ -192,3 +192,6 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.person_id}"
+
+
+from orglife.models_record import Amendment, FollowUpTask, MeetingMinutes, MeetingPhoto, Resolution  # noqa: E402, F401

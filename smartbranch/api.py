@@ -99,6 +99,7 @@ from development.api import router as development_router  # noqa: E402
 from dues.api import router as dues_router  # noqa: E402
 from learning.api import router as learning_router  # noqa: E402
 from orglife.api import router as orglife_router  # noqa: E402
+from orglife.api_checkin import router as orglife_checkin_router  # noqa: E402
 from orgs.api import router as orgs_router  # noqa: E402
 from publishing.api import router as publishing_router  # noqa: E402
 
@@ -106,6 +107,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", development_router)
 api.add_router("/", orglife_router)
+api.add_router("/", orglife_checkin_router)
 api.add_router("/", dues_router)
 api.add_router("/", publishing_router)
 api.add_router("/", learning_router)
