@@ -102,7 +102,9 @@ class DuesPayment(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"), help_text=_("The first day of the month paid for."))
     amount_fen = models.IntegerField(_("amount (fen)"))
-    kind = models.CharField(_("kind"), max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT
+    )
     reverses = models.OneToOneField(
         "self",
         verbose_name=_("reverses"),
@@ -133,10 +135,7 @@ class DuesPayment(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind=PaymentKind.PAYMENT, amount_fen__gt=0, reverses__isnull=True)
-                    | (
-                        Q(kind=PaymentKind.REVERSAL, amount_fen__lt=0, reverses__isnull=False)
-                        & ~Q(reason="")
-                    )
+                    | (Q(kind=PaymentKind.REVERSAL, amount_fen__lt=0, reverses__isnull=False) & ~Q(reason=""))
                 ),
                 name="dues_payment_reversal_shape",
             ),
@@ -167,7 +166,9 @@ class DuesConfig(models.Model):
         _("parameters"),
         default=dict,
         blank=True,
-        help_text=_('Only what differs from the defaults, e.g. {"undergraduate_fen": 20, "warning_months": 3}.'),
+        help_text=_(
+            'Only what differs from the defaults, e.g. {"undergraduate_fen": 20, "warning_months": 3}.'
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -183,4 +184,6 @@ class DuesConfig(models.Model):
             raise ValidationError({"root_unit": _("Choose a university: a unit at the top of the tree.")})
         problems = parameter_problems(self.parameters)
         if problems:
-            raise ValidationError({"parameters": [f"{name}: {m}" for name, ms in problems.items() for m in ms]})
+            raise ValidationError(
+                {"parameters": [f"{name}: {m}" for name, ms in problems.items() for m in ms]}
+            )

@@ -118,7 +118,9 @@ class Standing:
 def bases_of(person_ids: Iterable[int]) -> dict[int, list[DuesBase]]:
     """Each person's dues amounts in month order (one query)."""
     found: dict[int, list[DuesBase]] = defaultdict(list)
-    for base in DuesBase.objects.filter(person_id__in=list(person_ids)).order_by("person_id", "effective_month"):
+    for base in DuesBase.objects.filter(person_id__in=list(person_ids)).order_by(
+        "person_id", "effective_month"
+    ):
         found[base.person_id].append(base)
     return found
 
@@ -145,7 +147,9 @@ def standings_of(person_ids: Sequence[int], today: date | None = None) -> dict[i
     bases = bases_of(person_ids)
     paid = paid_months_of(person_ids)
     return {
-        person_id: Standing(person_id, current, tuple(bases.get(person_id, ())), frozenset(paid.get(person_id, ())))
+        person_id: Standing(
+            person_id, current, tuple(bases.get(person_id, ())), frozenset(paid.get(person_id, ()))
+        )
         for person_id in person_ids
     }
 
@@ -191,7 +195,9 @@ def last_organisational_life(person_ids: Iterable[int]) -> dict[int, date]:
 
 def rules_by_root() -> dict[str, DuesRules]:
     """Every university's dues rules by its root path (one query)."""
-    return {path: dues_rules(raw) for path, raw in DuesConfig.objects.values_list("root_unit__path", "parameters")}
+    return {
+        path: dues_rules(raw) for path, raw in DuesConfig.objects.values_list("root_unit__path", "parameters")
+    }
 
 
 def rules_for_path(by_root: dict[str, DuesRules], path: str) -> DuesRules:
@@ -199,7 +205,9 @@ def rules_for_path(by_root: dict[str, DuesRules], path: str) -> DuesRules:
 
 
 def rules_for_unit(unit: OrgUnit) -> DuesRules:
-    row = DuesConfig.objects.filter(root_unit__path=unit.path[: OrgUnit.steplen]).values_list("parameters", flat=True)
+    row = DuesConfig.objects.filter(root_unit__path=unit.path[: OrgUnit.steplen]).values_list(
+        "parameters", flat=True
+    )
     return dues_rules(next(iter(row), None))
 
 

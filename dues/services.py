@@ -146,7 +146,9 @@ def _check_entries(entries: Sequence[PaymentEntry]) -> None:
     if not entries:
         raise FieldErrors.single("entries", _("Choose at least one person."))
     if len(entries) > MAX_BATCH:
-        raise FieldErrors.single("entries", _("Record at most %(count)d people at once.") % {"count": MAX_BATCH})
+        raise FieldErrors.single(
+            "entries", _("Record at most %(count)d people at once.") % {"count": MAX_BATCH}
+        )
     seen: set[int] = set()
     problems: dict[str, list[str]] = {}
     for index, entry in enumerate(entries):
@@ -165,7 +167,9 @@ def _replay(submission: DuesSubmission, fingerprint: str) -> Recorded:
     if submission.fingerprint != fingerprint:
         raise DomainError(
             "idempotency_key_reused",
-            _("This submission key was already used for different payments. Reload the form and submit again."),
+            _(
+                "This submission key was already used for different payments. Reload the form and submit again."
+            ),
         )
     return Recorded(submission, list(submission.payments.order_by("person_id", "month")), replayed=True)
 
@@ -246,10 +250,18 @@ def _record_payments(
         if membership is None:
             problems[f"entries.{index}.person_id"] = [str(_("This person is not a member of this unit."))]
             continue
-        standing = Standing(entry.person_id, current, tuple(bases.get(entry.person_id, ())), frozenset(paid.get(entry.person_id, ())))
+        standing = Standing(
+            entry.person_id,
+            current,
+            tuple(bases.get(entry.person_id, ())),
+            frozenset(paid.get(entry.person_id, ())),
+        )
         if not standing.has_amount:
             problems[f"entries.{index}.person_id"] = [
-                str(_("%(name)s has no monthly dues amount yet: set it first.") % {"name": membership.person.name})
+                str(
+                    _("%(name)s has no monthly dues amount yet: set it first.")
+                    % {"name": membership.person.name}
+                )
             ]
             continue
         payments += [
@@ -277,7 +289,9 @@ def payment_reverse(*, actor: User, payment: DuesPayment, reason: str) -> DuesPa
     if not why:
         raise FieldErrors.single("reason", _("Say why this payment is corrected."))
     if payment.kind != PaymentKind.PAYMENT:
-        raise DomainError("not_a_payment", _("A correction cannot itself be corrected; record a new payment."))
+        raise DomainError(
+            "not_a_payment", _("A correction cannot itself be corrected; record a new payment.")
+        )
     try:
         with transaction.atomic():
             locked = DuesPayment.objects.select_for_update().get(pk=payment.pk)
