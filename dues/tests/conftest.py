@@ -28,3 +28,11 @@ def member(tree, personas, clock):
     person = make_member(tree.branch_a1, name="钱党员")
     set_base(personas.secretary, person, date(2026, 1, 1))
     return person
+
+
+@pytest.fixture
+def client():
+    """A browser that asks for English, so that assertions read the English texts."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
