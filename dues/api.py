@@ -7,10 +7,9 @@ the answer is what was recorded the first time (`replayed: true`), never a secon
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.shortcuts import get_object_or_404
 from ninja import Router
+from ninja.responses import Status
 
 from accounts.api import error_openapi, error_responses
 from accounts.api_auth import api_auth
@@ -108,7 +107,7 @@ def set_dues_base(request: AuthedRequest, payload: BaseIn) -> dict[str, object]:
     ),
     summary="Record dues payments for one person or a batch",
 )
-def record_dues_payments(request: AuthedRequest, unit_id: int, payload: PaymentsIn) -> tuple[int, Any]:
+def record_dues_payments(request: AuthedRequest, unit_id: int, payload: PaymentsIn) -> Status:
     """Each entry pays `months` months for a member of the unit's subtree, from their first unpaid
     month on, at the amount in force in each month. Answers 201 with the rows recorded, or 200 with
     `replayed: true` and the rows of the first recording when the key was already used."""
@@ -121,7 +120,7 @@ def record_dues_payments(request: AuthedRequest, unit_id: int, payload: Payments
         paid_on=payload.paid_on,
     )
     body = {"replayed": recorded.replayed, "payments": [payment_json(p) for p in recorded.payments]}
-    return (200 if recorded.replayed else 201), body
+    return Status(200 if recorded.replayed else 201, body)
 
 
 @router.post(
@@ -133,7 +132,7 @@ def record_dues_payments(request: AuthedRequest, unit_id: int, payload: Payments
     ),
     summary="Correct a payment with a reversing row",
 )
-def reverse_dues_payment(request: AuthedRequest, payment_id: int, payload: ReversalIn) -> tuple[int, Any]:
+def reverse_dues_payment(request: AuthedRequest, payment_id: int, payload: ReversalIn) -> Status:
     """The payment stays in the ledger; a row of the opposite amount that names it and gives the
     reason is added, and the month counts as unpaid again."""
     payment = get_object_or_404(DuesPayment.objects.select_related("unit"), pk=payment_id)

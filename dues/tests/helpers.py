@@ -49,7 +49,9 @@ def new_key() -> str:
     return f"test-key-{next(_keys):08d}"
 
 
-def pay(actor: User, unit: OrgUnit, person: User, months: int = 1, key: str | None = None) -> services.Recorded:
+def pay(
+    actor: User, unit: OrgUnit, person: User, months: int = 1, key: str | None = None
+) -> services.Recorded:
     return services.payments_record(
         actor=actor,
         unit=unit,

@@ -48,7 +48,17 @@ def test_the_defaults_are_those_of_the_party_rules():
 
 @pytest.mark.parametrize(
     ("typed", "fen"),
-    [("3000", 300_000), ("3,000.50", 300_050), ("０.２", 20), ("¥5", 500), ("0", 0), ("1.234", None), ("-1", None), ("abc", None), ("NaN", None)],
+    [
+        ("3000", 300_000),
+        ("3,000.50", 300_050),
+        ("０.２", 20),
+        ("¥5", 500),
+        ("0", 0),
+        ("1.234", None),
+        ("-1", None),
+        ("abc", None),
+        ("NaN", None),
+    ],
 )
 def test_yuan_typed_by_a_person_becomes_fen(typed, fen):
     assert parse_yuan(typed) == fen
@@ -59,7 +69,9 @@ def test_fen_are_written_as_yuan():
 
 
 def test_a_university_may_set_its_own_bands_and_amounts():
-    rules = dues_rules({"undergraduate_fen": 50, "bands": [[200_000, "0.01"], [None, "0.02"]], "warning_months": 2})
+    rules = dues_rules(
+        {"undergraduate_fen": 50, "bands": [[200_000, "0.01"], [None, "0.02"]], "warning_months": 2}
+    )
     assert rules.undergraduate_fen == 50
     assert rules.warning_months == 2
     assert share_of_stipend(200_000, rules.bands) == 2_000

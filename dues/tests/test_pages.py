@@ -32,7 +32,13 @@ VIEW_MATRIX = {
     "university_admin": OK,
     "system_admin": OK,
 }
-RECORD_MATRIX = {**VIEW_MATRIX, "secretary": 302, "college_officer": 302, "university_admin": 302, "system_admin": 302}
+RECORD_MATRIX = {
+    **VIEW_MATRIX,
+    "secretary": 302,
+    "college_officer": 302,
+    "university_admin": 302,
+    "system_admin": 302,
+}
 
 
 def unit_urls(tree, member) -> dict[str, str]:
@@ -45,7 +51,9 @@ def unit_urls(tree, member) -> dict[str, str]:
 
 @pytest.mark.parametrize("page", ["unit", "export", "member"])
 @pytest.mark.parametrize(("persona", "expected"), VIEW_MATRIX.items())
-def test_unit_pages_answer_each_persona_by_scope_and_right(client, tree, personas, member, page, persona, expected):
+def test_unit_pages_answer_each_persona_by_scope_and_right(
+    client, tree, personas, member, page, persona, expected
+):
     client.force_login(getattr(personas, persona))
     response = client.get(unit_urls(tree, member)[page])
     assert response.status_code == expected
@@ -71,11 +79,18 @@ def test_my_dues_show_amount_paid_up_to_arrears_and_months_paid(client, member, 
 
 
 @pytest.mark.parametrize(("persona", "expected"), RECORD_MATRIX.items())
-def test_recording_payments_answers_each_persona_by_scope_and_right(client, tree, personas, member, persona, expected):
+def test_recording_payments_answers_each_persona_by_scope_and_right(
+    client, tree, personas, member, persona, expected
+):
     client.force_login(getattr(personas, persona))
     response = client.post(
         reverse("dues:payments", args=[tree.branch_a1.pk]),
-        {"people": [member.pk], "months": 2, "paid_on": "2026-11-15", "idempotency_key": f"page-key-{persona}"},
+        {
+            "people": [member.pk],
+            "months": 2,
+            "paid_on": "2026-11-15",
+            "idempotency_key": f"page-key-{persona}",
+        },
     )
     assert response.status_code == expected
     assert DuesPayment.objects.count() == (2 if expected == 302 else 0)
@@ -97,7 +112,12 @@ def test_a_bad_payment_form_names_the_person_and_records_nothing(client, tree, p
     client.force_login(personas.secretary)
     response = client.post(
         reverse("dues:payments", args=[tree.branch_a1.pk]),
-        {"people": [member.pk, unset.pk], "months": 1, "paid_on": "2026-11-15", "idempotency_key": "bad-form-01"},
+        {
+            "people": [member.pk, unset.pk],
+            "months": 1,
+            "paid_on": "2026-11-15",
+            "idempotency_key": "bad-form-01",
+        },
     )
     assert response.status_code == OK
     assert "吴未设 has no monthly dues amount yet" in response.content.decode()
@@ -150,7 +170,9 @@ def test_a_malformed_month_or_amount_is_refused_naming_the_field(client, tree, p
 
 
 @pytest.mark.parametrize(("persona", "expected"), RECORD_MATRIX.items())
-def test_correcting_a_payment_answers_each_persona_by_scope_and_right(client, tree, personas, member, persona, expected):
+def test_correcting_a_payment_answers_each_persona_by_scope_and_right(
+    client, tree, personas, member, persona, expected
+):
     payment = pay(personas.secretary, tree.branch_a1, member).payments[0]
     client.force_login(getattr(personas, persona))
     response = client.post(reverse("dues:reversal", args=[payment.pk]), {"reason": "重复记录"})
@@ -215,7 +237,9 @@ def test_the_home_tile_is_for_everyone_and_the_unit_link_for_officers(tree, pers
     ("persona", "target"),
     [("student", "/dues/me/"), ("secretary", "unit:branch_a1"), ("college_officer", "unit:college_a")],
 )
-def test_the_dues_entry_leads_officers_to_their_unit_and_others_to_their_own(client, tree, personas, persona, target):
+def test_the_dues_entry_leads_officers_to_their_unit_and_others_to_their_own(
+    client, tree, personas, persona, target
+):
     client.force_login(getattr(personas, persona))
     response = client.get(reverse("dues:index"))
     if target.startswith("unit:"):

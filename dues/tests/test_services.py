@@ -32,7 +32,9 @@ def test_an_undergraduate_pays_twenty_fen_a_month(member):
 
 def test_a_graduate_with_a_stipend_pays_by_the_band(tree, personas, clock):
     person = make_member(tree.branch_a1)
-    base = set_base(personas.secretary, person, date(2026, 9, 1), DuesCategory.GRADUATE_STIPEND, stipend_fen=400_000)
+    base = set_base(
+        personas.secretary, person, date(2026, 9, 1), DuesCategory.GRADUATE_STIPEND, stipend_fen=400_000
+    )
     assert (base.monthly_fen, base.stipend_fen) == (4_000, 400_000)
 
 
@@ -49,7 +51,8 @@ def test_other_members_pay_the_amount_entered(tree, personas, clock):
 
 
 @pytest.mark.parametrize(
-    ("category", "field"), [(DuesCategory.GRADUATE_STIPEND, "stipend"), (DuesCategory.OTHER, "amount"), ("x", "category")]
+    ("category", "field"),
+    [(DuesCategory.GRADUATE_STIPEND, "stipend"), (DuesCategory.OTHER, "amount"), ("x", "category")],
 )
 def test_a_missing_amount_is_refused_naming_the_field(tree, personas, clock, category, field):
     person = make_member(tree.branch_a1)
@@ -72,7 +75,9 @@ def test_setting_the_same_month_again_replaces_it_and_is_audited(member, persona
     assert AuditEvent.objects.filter(action="dues.base.set").count() == 2
 
 
-@pytest.mark.parametrize(("persona", "error"), [("propaganda", PermissionDenied), ("outsider", Http404), ("student", Http404)])
+@pytest.mark.parametrize(
+    ("persona", "error"), [("propaganda", PermissionDenied), ("outsider", Http404), ("student", Http404)]
+)
 def test_only_those_with_the_right_set_amounts(tree, personas, clock, persona, error):
     person = make_member(tree.branch_a1)
     with pytest.raises(error):
@@ -193,7 +198,9 @@ def test_a_payment_date_in_the_future_is_refused(member, personas, tree):
     assert set(error.value.fields) == {"paid_on"}
 
 
-@pytest.mark.parametrize(("persona", "error"), [("propaganda", PermissionDenied), ("outsider", Http404), ("activist", Http404)])
+@pytest.mark.parametrize(
+    ("persona", "error"), [("propaganda", PermissionDenied), ("outsider", Http404), ("activist", Http404)]
+)
 def test_only_those_with_the_right_record_payments(member, personas, tree, persona, error):
     with pytest.raises(error):
         pay(getattr(personas, persona), tree.branch_a1, member)
@@ -212,7 +219,11 @@ def test_a_recording_is_audited(member, personas, tree):
 def test_a_correction_adds_an_opposite_row_and_the_month_is_unpaid_again(member, personas, tree):
     payments = pay(personas.secretary, tree.branch_a1, member, months=3).payments
     reversal = services.payment_reverse(actor=personas.secretary, payment=payments[1], reason="记错了人")
-    assert (reversal.kind, reversal.amount_fen, reversal.reverses_id) == (PaymentKind.REVERSAL, -20, payments[1].pk)
+    assert (reversal.kind, reversal.amount_fen, reversal.reverses_id) == (
+        PaymentKind.REVERSAL,
+        -20,
+        payments[1].pk,
+    )
     assert DuesPayment.objects.filter(person=member).count() == 4
     assert months_paid(member) == ["2026-01", "2026-03"]
     assert queries.paid_up_to(member) == date(2026, 1, 1)

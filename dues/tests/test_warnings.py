@@ -132,7 +132,11 @@ def test_people_who_pay_no_dues_are_not_warned(tree, personas, clock):
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(date(2026, 11, 15), date(2026, 8, 15)), (date(2026, 5, 31), date(2026, 2, 28)), (date(2027, 1, 31), date(2026, 10, 31))],
+    [
+        (date(2026, 11, 15), date(2026, 8, 15)),
+        (date(2026, 5, 31), date(2026, 2, 28)),
+        (date(2027, 1, 31), date(2026, 10, 31)),
+    ],
 )
 def test_three_months_before_a_day_keeps_the_day_or_ends_the_month(day, expected):
     assert months_before(day, 3) == expected
