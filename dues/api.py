@@ -136,6 +136,5 @@ def reverse_dues_payment(request: AuthedRequest, payment_id: int, payload: Rever
     """The payment stays in the ledger; a row of the opposite amount that names it and gives the
     reason is added, and the month counts as unpaid again."""
     payment = get_object_or_404(DuesPayment.objects.select_related("unit"), pk=payment_id)
-    return 201, payment_json(
-        services.payment_reverse(actor=request.user, payment=payment, reason=payload.reason)
-    )
+    reversal = services.payment_reverse(actor=request.user, payment=payment, reason=payload.reason)
+    return Status(201, payment_json(reversal))

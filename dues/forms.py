@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +89,8 @@ class PaymentsForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["people"].choices = [(str(pk), name) for pk, name in people]
+        people_field = cast(forms.MultipleChoiceField, self.fields["people"])
+        people_field.choices = [(str(pk), name) for pk, name in people]
         name_the_fields(self)
         self.fields["people"].error_messages["required"] = _("Choose at least one person.")
 
