@@ -246,3 +246,13 @@ def test_the_dues_entry_leads_officers_to_their_unit_and_others_to_their_own(
         target = reverse("dues:unit", args=[getattr(tree, target[5:]).pk])
     assert response.status_code == 302
     assert response["Location"] == target
+
+
+def test_the_pages_speak_chinese_to_a_chinese_browser(tree, personas, member):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(personas.secretary)
+    page = client.get(reverse("dues:unit", args=[tree.branch_a1.pk])).content.decode()
+    assert "甲一支部的党费" in page
+    assert "登记缴纳" in page

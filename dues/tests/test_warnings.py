@@ -153,3 +153,10 @@ def test_the_warnings_run_daily_through_the_scheduler(
     with django_capture_on_commit_callbacks(execute=True):
         assert WARNINGS_JOB in schedule_due_jobs(datetime(2026, 11, 15, 8, 0, tzinfo=shanghai))
     assert warnings_of(member, "arrears")
+
+
+def test_a_warning_is_written_in_the_recipient_s_language(member, personas, tree, clock, recent_life, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    recent_life(member, date(2026, 11, 10))
+    dues_warnings_send(today=date(2026, 11, 15))
+    assert [n.title for n in warnings_of(member, "arrears")] == ["你的党费已欠缴 10 个月"]
