@@ -46,6 +46,9 @@ class MonthField(forms.CharField):
 class YuanField(forms.CharField):
     """An amount in yuan with at most two decimals; cleaned to whole fen."""
 
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = str(value or "").strip()
         if not text:

@@ -126,6 +126,7 @@ def _unit_page(request: AuthedRequest, unit: OrgUnit, form: PaymentsForm | None 
         "in_arrears": sum(1 for row in rows if row.standing.months_in_arrears),
         "owed_total": yuan(sum(row.standing.owed_fen for row in rows)),
         "may_record": may_record,
+        "warning_months": queries.rules_for_unit(unit).warning_months,
         "form": form,
         "breadcrumb": breadcrumb(user, unit),
         "chosen": {str(v) for v in (form["people"].value() or [])}
