@@ -155,7 +155,9 @@ def test_the_warnings_run_daily_through_the_scheduler(
     assert warnings_of(member, "arrears")
 
 
-def test_a_warning_is_written_in_the_recipient_s_language(member, personas, tree, clock, recent_life, settings):
+def test_a_warning_is_written_in_the_recipient_s_language(
+    member, personas, tree, clock, recent_life, settings
+):
     settings.LANGUAGE_CODE = "zh-hans"
     recent_life(member, date(2026, 11, 10))
     dues_warnings_send(today=date(2026, 11, 15))
