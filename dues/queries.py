@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Max, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
@@ -280,7 +281,5 @@ def membership_in(user: Any, unit: OrgUnit, person_id: int) -> Membership:
         .first()
     )
     if found is None:
-        from django.http import Http404
-
         raise Http404
     return found

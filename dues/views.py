@@ -98,15 +98,14 @@ def mine(request: AuthedRequest) -> HttpResponseBase:
     """The person's own dues: category and amount, paid up to, arrears, and every ledger row."""
     user = request.user
     membership = Membership.objects.select_related("unit").filter(person=user).first()
+    officer_unit = (
+        membership.unit if membership and permissions.can_view_dues(user, membership.unit) else None
+    )
     context = {
         "membership": membership,
         **standing_context(queries.standing_of(user)),
         "ledger": ledger_context(queries.ledger_of(user)),
-        "officer_unit": next(
-            (unit for unit in [membership.unit] if permissions.can_view_dues(user, unit)), None
-        )
-        if membership
-        else None,
+        "officer_unit": officer_unit,
     }
     return _private(render(request, "dues/mine.html", context))
 
