@@ -116,21 +116,30 @@ class Standing:
 # --- Building standings ---------------------------------------------------------------------------
 
 
-def bases_of(person_ids: Iterable[int]) -> dict[int, list[DuesBase]]:
+# People are named by a list of ids or by a query of ids (``values("person_id")``): a query keeps a
+# whole university's members out of the SQL parameters, which SQLite limits.
+People = Iterable[int] | QuerySet[Any]
+
+
+def _ids(people: People) -> list[int] | QuerySet[Any]:
+    return people if isinstance(people, QuerySet) else list(people)
+
+
+def bases_of(person_ids: People) -> dict[int, list[DuesBase]]:
     """Each person's dues amounts in month order (one query)."""
     found: dict[int, list[DuesBase]] = defaultdict(list)
-    for base in DuesBase.objects.filter(person_id__in=list(person_ids)).order_by(
+    for base in DuesBase.objects.filter(person_id__in=_ids(person_ids)).order_by(
         "person_id", "effective_month"
     ):
         found[base.person_id].append(base)
     return found
 
 
-def paid_months_of(person_ids: Iterable[int]) -> dict[int, set[date]]:
+def paid_months_of(person_ids: People) -> dict[int, set[date]]:
     """Each person's paid months: payments less reversals above zero (one query)."""
     found: dict[int, set[date]] = defaultdict(set)
     rows = (
-        DuesPayment.objects.filter(person_id__in=list(person_ids))
+        DuesPayment.objects.filter(person_id__in=_ids(person_ids))
         .order_by()
         .values("person_id", "month")
         .annotate(net=Sum("amount_fen"))
@@ -142,11 +151,16 @@ def paid_months_of(person_ids: Iterable[int]) -> dict[int, set[date]]:
     return found
 
 
-def standings_of(person_ids: Sequence[int], today: date | None = None) -> dict[int, Standing]:
-    """The standing of each person in the current month (two queries, whatever the number)."""
+def standings_of(
+    person_ids: Sequence[int], today: date | None = None, *, among: QuerySet[Any] | None = None
+) -> dict[int, Standing]:
+    """The standing of each person in the current month (two queries, whatever the number).
+
+    ``among`` is a query of the same people's ids, used in the SQL instead of the list.
+    """
     current = month_of(today or timezone.localdate())
-    bases = bases_of(person_ids)
-    paid = paid_months_of(person_ids)
+    bases = bases_of(among if among is not None else person_ids)
+    paid = paid_months_of(among if among is not None else person_ids)
     return {
         person_id: Standing(
             person_id, current, tuple(bases.get(person_id, ())), frozenset(paid.get(person_id, ()))
@@ -175,13 +189,13 @@ def is_paid_up(person: Any, month: date) -> bool:
     return standing_of(person).is_paid_up(month)
 
 
-def last_organisational_life(person_ids: Iterable[int]) -> dict[int, date]:
+def last_organisational_life(person_ids: People) -> dict[int, date]:
     """The day of each person's last attended meeting or activity (absent: none recorded).
 
     The one place dues asks organisational life; at merge it can call ``orglife.queries`` instead.
     """
     rows = (
-        CheckIn.objects.filter(person_id__in=list(person_ids))
+        CheckIn.objects.filter(person_id__in=_ids(person_ids))
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .order_by()
         .values("person_id")
@@ -257,8 +271,11 @@ def unit_status(user: Any, unit: OrgUnit, today: date | None = None) -> list[Mem
     Three queries whatever the number of members.
     """
     require(user, caps.VIEW_DUES, unit)
-    memberships = list(members_paying(unit))
-    standings = standings_of([m.person_id for m in memberships], today)
+    members = members_paying(unit)
+    memberships = list(members)
+    standings = standings_of(
+        [m.person_id for m in memberships], today, among=members.order_by().values("person_id")
+    )
     rows = [MemberStatus(m, standings[m.person_id]) for m in memberships]
     rows.sort(
         key=lambda row: (

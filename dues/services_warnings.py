@@ -65,14 +65,11 @@ def _branch_officers(branch_ids: set[int], on: date) -> dict[int, list[User]]:
 
 def dues_warnings_send(*, today: date) -> int:
     """Warn everyone at or past the threshold, and their branch; returns the notifications sent."""
-    memberships = list(
-        Membership.objects.filter(party_status__in=PAYING_STATUSES, person__is_active=True).select_related(
-            "person", "unit"
-        )
-    )
-    person_ids = [m.person_id for m in memberships]
-    standings = standings_of(person_ids, today)
-    last_life = last_organisational_life(person_ids)
+    paying = Membership.objects.filter(party_status__in=PAYING_STATUSES, person__is_active=True)
+    memberships = list(paying.select_related("person", "unit"))
+    among = paying.values("person_id")
+    standings = standings_of([m.person_id for m in memberships], today, among=among)
+    last_life = last_organisational_life(among)
     by_root = rules_by_root()
     due: list[tuple[Membership, str, dict[str, object]]] = []
     for membership in memberships:
