@@ -18,7 +18,15 @@ from dues.models import DuesCategory
 from dues.services import MAX_MONTHS_AHEAD
 from orgs.forms import DateInput, add_field_errors, name_the_fields
 
-__all__ = ["DuesBaseForm", "MonthField", "PaymentsForm", "ReversalForm", "YuanField", "add_field_errors"]
+__all__ = [
+    "BasesForm",
+    "DuesBaseForm",
+    "MonthField",
+    "PaymentsForm",
+    "ReversalForm",
+    "YuanField",
+    "add_field_errors",
+]
 
 
 class MonthInput(forms.TextInput):
@@ -79,6 +87,30 @@ class DuesBaseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         name_the_fields(self)
+
+
+class BasesForm(forms.Form):
+    """The same monthly dues for the chosen people (undergraduates, or one amount for "other")."""
+
+    people = forms.MultipleChoiceField(label=_("People"), widget=forms.CheckboxSelectMultiple)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[(c.value, c.label) for c in (DuesCategory.UNDERGRADUATE, DuesCategory.OTHER)],
+    )
+    effective_month = MonthField(label=_("From month"))
+    amount = YuanField(
+        label=_("Monthly dues (yuan)"), required=False, help_text=_("For the category “Other” only.")
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people_field = cast(forms.MultipleChoiceField, self.fields["people"])
+        people_field.choices = [(str(pk), name) for pk, name in people]
+        name_the_fields(self)
+        self.fields["people"].error_messages["required"] = _("Choose at least one person.")
+
+    def person_ids(self) -> list[int]:
+        return [int(value) for value in self.cleaned_data["people"]]
 
 
 class PaymentsForm(forms.Form):

@@ -115,6 +115,51 @@ def dues_base_set(
     return base
 
 
+def dues_bases_set_many(
+    *,
+    actor: User,
+    unit: OrgUnit,
+    person_ids: Sequence[int],
+    category: str,
+    effective_month: date,
+    amount_fen: int | None = None,
+) -> list[DuesBase]:
+    """Set the same monthly dues for several members of ``unit``'s subtree at once, all or nothing.
+
+    Only for amounts that do not depend on the person: undergraduates, or "other" with one amount.
+    """
+    require(actor, caps.RECORD_PAYMENTS, unit)
+    if not person_ids:
+        raise FieldErrors.single("people", _("Choose at least one person."))
+    if category not in (DuesCategory.UNDERGRADUATE, DuesCategory.OTHER):
+        raise FieldErrors.single(
+            "category", _("A stipend differs from person to person: set graduate students one by one.")
+        )
+    members = {
+        m.person_id: m
+        for m in Membership.objects.filter(
+            person_id__in=person_ids, unit__path__startswith=unit.path
+        ).select_related("person", "unit")
+    }
+    outside = [index for index, pk in enumerate(person_ids) if pk not in members]
+    if outside:
+        raise FieldErrors(
+            {f"people.{index}": [str(_("This person is not a member of this unit."))] for index in outside},
+            _("Nothing was saved: some people are not members of this unit."),
+        )
+    with transaction.atomic():
+        return [
+            dues_base_set(
+                actor=actor,
+                person=members[pk].person,
+                category=category,
+                effective_month=effective_month,
+                amount_fen=amount_fen,
+            )
+            for pk in dict.fromkeys(person_ids)
+        ]
+
+
 # --- Payments -----------------------------------------------------------------------------------
 
 

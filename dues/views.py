@@ -26,7 +26,7 @@ from core.permissions import can, is_system_admin, require, scope_paths
 from dues import capabilities as caps
 from dues import exports, permissions, queries, services
 from dues.config import yuan
-from dues.forms import DuesBaseForm, PaymentsForm, ReversalForm, add_field_errors
+from dues.forms import BasesForm, DuesBaseForm, PaymentsForm, ReversalForm, add_field_errors
 from dues.models import DuesPayment
 from dues.months import month_label
 from orgs import queries as org_queries
@@ -199,6 +199,53 @@ def payments(request: AuthedRequest, unit_id: int) -> HttpResponseBase:
             _("Recorded %(months)d months of dues, %(total)s yuan in all.")
             % {"months": len(recorded.payments), "total": total},
         )
+    return redirect("dues:unit", unit.pk)
+
+
+def _amounts_page(request: AuthedRequest, unit: OrgUnit, form: BasesForm) -> HttpResponseBase:
+    rows = queries.unit_status(request.user, unit)
+    context = {
+        "unit": unit,
+        "form": form,
+        "rows": [{"row": row, **standing_context(row.standing)} for row in rows],
+        "chosen": {str(v) for v in (form["people"].value() or [])} if form.is_bound else set(),
+        "breadcrumb": breadcrumb(request.user, unit),
+    }
+    return _private(render(request, "dues/amounts.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amounts(request: AuthedRequest, unit_id: int) -> HttpResponseBase:
+    """Set the same monthly dues for several members at once (undergraduates, or one amount)."""
+    unit = org_queries.unit_get(unit_id)
+    require(request.user, caps.RECORD_PAYMENTS, unit)
+    people = [(m.person_id, m.person.name) for m in queries.members_paying(unit)]
+    if request.method != "POST":
+        initial = {"effective_month": month_label(timezone.localdate())}
+        return _amounts_page(request, unit, BasesForm(people=people, initial=initial))
+    form = BasesForm(request.POST, people=people)
+    if not form.is_valid():
+        return _amounts_page(request, unit, form)
+    try:
+        saved = services.dues_bases_set_many(
+            actor=request.user,
+            unit=unit,
+            person_ids=form.person_ids(),
+            category=form.cleaned_data["category"],
+            effective_month=form.cleaned_data["effective_month"],
+            amount_fen=form.cleaned_data["amount"],
+        )
+    except FieldErrors as error:
+        for field, problems in error.fields.items():
+            for problem in problems:
+                target = "people" if field.startswith("people") else field
+                form.add_error(target if target in form.fields else None, problem)
+        return _amounts_page(request, unit, form)
+    except DomainError as error:
+        form.add_error(None, str(error.message))
+        return _amounts_page(request, unit, form)
+    messages.success(request, _("The monthly dues of %(count)d people were saved.") % {"count": len(saved)})
     return redirect("dues:unit", unit.pk)
 
 

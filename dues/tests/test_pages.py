@@ -256,3 +256,75 @@ def test_the_pages_speak_chinese_to_a_chinese_browser(tree, personas, member):
     page = client.get(reverse("dues:unit", args=[tree.branch_a1.pk])).content.decode()
     assert "甲一支部的党费" in page
     assert "登记缴纳" in page
+
+
+@pytest.mark.parametrize(("persona", "expected"), VIEW_MATRIX.items())
+def test_the_amounts_page_answers_each_persona_by_scope_and_right(
+    client, tree, personas, member, persona, expected
+):
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse("dues:amounts", args=[tree.branch_a1.pk])).status_code == expected
+
+
+@pytest.mark.parametrize(("persona", "expected"), RECORD_MATRIX.items())
+def test_setting_several_amounts_answers_each_persona_by_scope_and_right(
+    client, tree, personas, member, persona, expected
+):
+    client.force_login(getattr(personas, persona))
+    response = client.post(
+        reverse("dues:amounts", args=[tree.branch_a1.pk]),
+        {
+            "people": [personas.secretary.pk, personas.propaganda.pk],
+            "category": "undergraduate",
+            "effective_month": "2026-09",
+        },
+    )
+    assert response.status_code == expected
+    assert DuesBase.objects.filter(effective_month=date(2026, 9, 1)).count() == (2 if expected == 302 else 0)
+
+
+def test_several_members_get_the_same_amount_from_a_month(client, tree, personas, member):
+    client.force_login(personas.secretary)
+    client.post(
+        reverse("dues:amounts", args=[tree.branch_a1.pk]),
+        {
+            "people": [member.pk, personas.secretary.pk],
+            "category": "other",
+            "effective_month": "2026-10",
+            "amount": "2",
+        },
+    )
+    assert sorted(
+        DuesBase.objects.filter(effective_month=date(2026, 10, 1)).values_list("monthly_fen", flat=True)
+    ) == [
+        200,
+        200,
+    ]
+
+
+def test_graduates_are_not_set_in_a_batch_and_nothing_is_saved(client, tree, personas, member):
+    client.force_login(personas.secretary)
+    response = client.post(
+        reverse("dues:amounts", args=[tree.branch_a1.pk]),
+        {"people": [member.pk], "category": "graduate_stipend", "effective_month": "2026-10"},
+    )
+    assert response.status_code == OK
+    assert response.context["form"].errors["category"]
+    assert DuesBase.objects.count() == 1
+
+
+def test_a_batch_with_someone_outside_the_unit_saves_nothing(tree, personas, member):
+    from core.errors import FieldErrors
+    from dues import services
+
+    elsewhere = make_member(tree.branch_a2)
+    with pytest.raises(FieldErrors) as error:
+        services.dues_bases_set_many(
+            actor=personas.secretary,
+            unit=tree.branch_a1,
+            person_ids=[member.pk, elsewhere.pk],
+            category="undergraduate",
+            effective_month=date(2026, 10, 1),
+        )
+    assert list(error.value.fields) == ["people.1"]
+    assert DuesBase.objects.count() == 1
