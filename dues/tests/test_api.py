@@ -189,3 +189,15 @@ def test_correcting_twice_is_a_conflict(tree, personas, member):
     response = post(client, f"/api/v1/dues/payments/{payment.pk}/reversal", {"reason": "错记"})
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "already_reversed"
+
+
+def test_my_dues_need_the_same_queries_for_few_or_many_rows(
+    member, personas, tree, django_assert_num_queries
+):
+    client = client_for(member)
+    pay(personas.secretary, tree.branch_a1, member, months=1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/v1/me/dues").status_code == 200
+    pay(personas.secretary, tree.branch_a1, member, months=12)
+    with django_assert_num_queries(len(few)):
+        assert len(client.get("/api/v1/me/dues").json()["ledger"]) == 13

@@ -328,3 +328,25 @@ def test_a_batch_with_someone_outside_the_unit_saves_nothing(tree, personas, mem
         )
     assert list(error.value.fields) == ["people.1"]
     assert DuesBase.objects.count() == 1
+
+
+@pytest.mark.parametrize("page", ["mine", "member"])
+def test_the_ledger_pages_need_the_same_queries_for_few_or_many_rows(
+    client, tree, personas, member, page, django_assert_num_queries
+):
+    from dues import services
+
+    url = (
+        reverse("dues:mine")
+        if page == "mine"
+        else reverse("dues:member", args=[tree.branch_a1.pk, member.pk])
+    )
+    client.force_login(member if page == "mine" else personas.secretary)
+    pay(personas.secretary, tree.branch_a1, member, months=1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == OK
+    payments = pay(personas.secretary, tree.branch_a1, member, months=12).payments
+    services.payment_reverse(actor=personas.secretary, payment=payments[0], reason="错记")
+    with django_assert_num_queries(len(few)):
+        response = client.get(url)
+    assert len(response.context["ledger"]) == 14
