@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,9 +37,10 @@ _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
 def _membership(person: User) -> Membership:
+    """The person's branch membership; a person in no branch is in no one's scope (404)."""
     membership = Membership.objects.select_related("unit").filter(person=person).first()
     if membership is None:
-        raise DomainError("not_a_member", _("This person belongs to no branch, so they pay no dues here."))
+        raise Http404
     return membership
 
 

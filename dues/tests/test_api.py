@@ -201,3 +201,13 @@ def test_my_dues_need_the_same_queries_for_few_or_many_rows(
     pay(personas.secretary, tree.branch_a1, member, months=12)
     with django_assert_num_queries(len(few)):
         assert len(client.get("/api/v1/me/dues").json()["ledger"]) == 13
+
+
+def test_setting_an_amount_for_someone_in_no_branch_is_not_found(tree, personas, member):
+    body = {
+        "person_id": personas.college_officer.pk,
+        "category": "undergraduate",
+        "effective_month": "2026-09",
+    }
+    response = post(client_for(personas.university_admin), "/api/v1/dues/bases", body)
+    assert response.status_code == 404
