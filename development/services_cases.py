@@ -44,6 +44,7 @@ from development.models import (
     ThoughtReport,
 )
 from development.rule_engine import RuleContext, run
+from dues import queries as dues_queries
 from orgs.models import PartyStatus
 from orgs.services import membership_set_status
 
@@ -177,6 +178,12 @@ def case_transfer_out(
         raise FieldErrors.single("destination", _("Name the party organisation the person moves to."))
     day = on or today()
     not_in_future(day, "on", _("The date"))
+    # DOMAIN.md §1: dues must be paid up to the month of the transfer (a person owing none is paid up).
+    if not dues_queries.is_paid_up(case.person, day.replace(day=1)):
+        raise DomainError(
+            "dues_not_paid",
+            _("Party dues must be paid up to the month of the transfer before it is recorded."),
+        )
     with transaction.atomic():
         locked = lock_open_case(case)
         _close(actor, locked, CaseStatus.TRANSFERRED_OUT, day, reason.strip() or _("Transferred out"), place)

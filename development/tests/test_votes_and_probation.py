@@ -299,6 +299,42 @@ def test_a_transfer_out_closes_the_case_with_its_destination(tree, personas, clo
     assert Membership.objects.get(person=case.person).party_status == PartyStatus.TARGET
 
 
+def test_a_transfer_out_waits_until_dues_are_paid_up_to_its_month(tree, personas, clock):
+    from dues.models import DuesCategory
+    from dues.services import PaymentEntry, dues_base_set, payments_record
+
+    case = helpers.new_case_at(personas, tree.branch_a1, 9)
+    dues_base_set(
+        actor=personas.secretary,
+        person=case.person,
+        category=DuesCategory.UNDERGRADUATE,
+        effective_month=date(2028, 3, 1),
+    )
+    with pytest.raises(DomainError) as refused:
+        services.case_transfer_out(actor=personas.secretary, case=case, destination="某某大学党委")
+    assert refused.value.code == "dues_not_paid"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    # March to May paid is not enough for a transfer in June; March to June is.
+    payments_record(
+        actor=personas.secretary,
+        unit=tree.branch_a1,
+        entries=[PaymentEntry(person_id=case.person_id, months=3)],
+        idempotency_key="transfer-test-1",
+    )
+    with pytest.raises(DomainError):
+        services.case_transfer_out(actor=personas.secretary, case=case, destination="某某大学党委")
+    payments_record(
+        actor=personas.secretary,
+        unit=tree.branch_a1,
+        entries=[PaymentEntry(person_id=case.person_id, months=1)],
+        idempotency_key="transfer-test-2",
+    )
+    services.case_transfer_out(actor=personas.secretary, case=case, destination="某某大学党委")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TRANSFERRED_OUT
+
+
 def test_a_transferred_in_case_continues_from_its_history(tree, personas, clock):
     person = helpers.make_applicant(tree.branch_a1)
     history = {
