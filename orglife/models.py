@@ -192,3 +192,13 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.person_id}"
+
+
+from orglife.models_compliance import BranchThemeDay, ComplianceConfig  # noqa: E402, F401
+from orglife.models_evaluation import (  # noqa: E402, F401
+    Ballot,
+    BallotCast,
+    EvaluationCampaign,
+    EvaluationParticipant,
+    Talk,
+)
