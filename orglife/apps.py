@@ -8,3 +8,6 @@ class OrglifeConfig(AppConfig):
 
     def ready(self) -> None:
         from orglife import capabilities  # noqa: F401  (registrations)
+        from orglife.sections_compliance import register_all as register_compliance
+
+        register_compliance()

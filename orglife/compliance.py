@@ -193,6 +193,7 @@ class Status:
     targets_done: int
     held: int  # activities done in the period, summed over targets
     missed_before: bool  # the previous period closed short for some target
+    next_due_on: date  # this period's due date, or the next period's once this one is done
 
     @property
     def severity(self) -> int:
@@ -232,7 +233,13 @@ def assess(
         state = State.DUE_SOON
     else:
         state = State.NOT_DUE
-    return Status(rule, state, start, end, due_on, targets, targets_done, sum(held_now), missed_before)
+    next_due_on = due_on
+    if state in (State.DONE, State.NOT_APPLICABLE):
+        next_start, next_end = period_of(end + timedelta(days=1), rule.period)
+        next_due_on = due_date(rule, next_start, next_end, theme_day)
+    return Status(
+        rule, state, start, end, due_on, targets, targets_done, sum(held_now), missed_before, next_due_on
+    )
 
 
 def bucket(days: Iterable[date], period: Period, today: date) -> tuple[int, int]:

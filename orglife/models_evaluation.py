@@ -29,6 +29,9 @@ class Grade(models.TextChoices):
 
 class CampaignStatus(models.TextChoices):
     OPEN = "open", _("Open: self-assessments and ballots")
+    # The ballot box is closed: the tallies are shown only now, so that watching them change
+    # while people vote cannot tell anyone how a given person voted.
+    COUNTING = "counting", _("Ballot closed: the branch meeting grades")
     CLOSED = "closed", _("Closed: grades recorded")
 
 
@@ -36,7 +39,8 @@ class EvaluationCampaign(models.Model):
     """One branch's democratic evaluation of its members for one year (民主评议党员)."""
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        CampaignStatus.OPEN: {CampaignStatus.CLOSED},
+        CampaignStatus.OPEN: {CampaignStatus.COUNTING},
+        CampaignStatus.COUNTING: {CampaignStatus.CLOSED},
         CampaignStatus.CLOSED: set(),
     }
 

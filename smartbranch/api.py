@@ -98,6 +98,7 @@ from accounts.api import router as accounts_router  # noqa: E402
 from development.api import router as development_router  # noqa: E402
 from dues.api import router as dues_router  # noqa: E402
 from orglife.api import router as orglife_router  # noqa: E402
+from orglife.api_compliance import router as orglife_compliance_router  # noqa: E402
 from orgs.api import router as orgs_router  # noqa: E402
 from publishing.api import router as publishing_router  # noqa: E402
 
@@ -105,5 +106,6 @@ api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", development_router)
 api.add_router("/", orglife_router)
+api.add_router("/", orglife_compliance_router)
 api.add_router("/", dues_router)
 api.add_router("/", publishing_router)
