@@ -11,7 +11,7 @@ invited as a whole, so a joint party lesson counts for each invited branch.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -150,7 +150,7 @@ def _meeting_counts(
     return counts
 
 
-def _add(into: dict[str, int], row: dict[str, Any], key: str) -> None:
+def _add(into: dict[str, int], row: Mapping[str, Any], key: str) -> None:
     for name, value in row.items():
         if name != key:
             into[name] += int(value)
