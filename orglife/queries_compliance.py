@@ -242,7 +242,7 @@ def _branch_statuses(
 
 
 def subtree_compliance(unit: OrgUnit, today: date | None = None) -> list[BranchCompliance]:
-    """Every active branch in ``unit``'s subtree with its statuses, worst first (eight queries).
+    """Every active branch in ``unit``'s subtree with its statuses, worst first (seven queries).
 
     The caller checks that the user may see compliance over ``unit``.
     """
