@@ -4,8 +4,6 @@ Out of the caller's scope is 404, in scope without the right 403, as on the page
 returns a ballot or who voted what: the caller learns only whether they themselves have voted.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import Http404
