@@ -44,6 +44,9 @@ from orgs.schemas import PagePagination
 
 router = Router(tags=["orglife compliance"], auth=api_auth)
 _API_NAMES = {"person": "person_id", "talked_by": "talked_by_id"}
+CSRF_NOTE = (
+    "Only `csrf_failed`: a session call without the page's CSRF token. Your own campaign needs no right."
+)
 
 
 class _Rows:
@@ -164,13 +167,15 @@ def get_my_evaluations(request: AuthedRequest) -> dict[str, Any]:
 @router.put(
     "/me/evaluations/{campaign_id}/self-assessment",
     operation_id="put_my_self_assessment",
-    response={200: SelfAssessmentOut, **error_responses(400, 401, 404, 409)},
+    response={200: SelfAssessmentOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
         400,
         401,
+        403,
         404,
         409,
         notes={
+            403: CSRF_NOTE,
             404: "You are not evaluated in this campaign.",
             409: "`ballot_closed` (the evaluation no longer takes self-assessments), `moderation.blocked`.",
         },
@@ -196,13 +201,15 @@ def put_my_self_assessment(
 @router.post(
     "/me/evaluations/{campaign_id}/ballot",
     operation_id="cast_my_ballot",
-    response={201: BallotOut, **error_responses(400, 401, 404, 409)},
+    response={201: BallotOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
         400,
         401,
+        403,
         404,
         409,
         notes={
+            403: CSRF_NOTE,
             400: "`fields.grades` when someone is missing or unknown; `fields.grades.<id>` for a wrong grade.",
             404: "You are not evaluated in this campaign.",
             409: "`already_voted` (a ballot is final), `ballot_closed`.",
