@@ -108,7 +108,14 @@ def campaign_open(*, actor: Any, branch: OrgUnit, year: int) -> EvaluationCampai
                 "too_few_members",
                 _("A democratic evaluation needs at least two full or probationary members in the branch."),
             )
-        campaign = EvaluationCampaign.objects.create(branch=branch, year=year, opened_by=actor)
+        try:
+            with transaction.atomic():
+                campaign = EvaluationCampaign.objects.create(branch=branch, year=year, opened_by=actor)
+        except IntegrityError as error:  # opened at the same moment by someone else
+            raise DomainError(
+                "evaluation_exists",
+                _("The branch's democratic evaluation of %(year)s was already opened.") % {"year": year},
+            ) from error
         EvaluationParticipant.objects.bulk_create(
             EvaluationParticipant(campaign=campaign, person=m.person, party_status=m.party_status)
             for m in members
