@@ -228,3 +228,47 @@ def test_the_subtree_lists_branches_worst_first_with_a_fixed_number_of_queries(t
         rows = queries_compliance.subtree_compliance(tree.university, date(2026, 5, 10))
     assert len(rows) == 9
     assert len(many) == len(few) == 7
+
+
+LAST_DAYS = {
+    compliance.Period.MONTH: date(2026, 4, 30),
+    compliance.Period.QUARTER: date(2026, 6, 30),
+    compliance.Period.SEMESTER: date(2027, 1, 31),
+    compliance.Period.YEAR: date(2026, 12, 31),
+}
+
+
+def _do_in_previous_period(rule, tree, personas, day: date) -> None:
+    if rule.key == compliance.EVALUATION:
+        EvaluationCampaign.objects.create(
+            branch=tree.branch_a1, year=day.year, status=CampaignStatus.CLOSED, opened_by=personas.secretary
+        )
+    elif rule.key == compliance.TALKS:
+        for person in (personas.propaganda, personas.secretary):
+            Talk.objects.create(
+                branch=tree.branch_a1,
+                person=person,
+                talked_on=day,
+                talked_by=personas.secretary,
+                topic="谈心",
+                recorded_by=personas.secretary,
+            )
+    else:
+        unit = tree.group_a1 if rule.key == compliance.GROUP_MEETING else tree.branch_a1
+        for _ in range(rule.count):
+            make_meeting(unit, rule.key, local(day), organiser=personas.secretary)
+
+
+@pytest.mark.parametrize("rule", compliance.DEFAULT_RULES, ids=lambda rule: rule.key)
+def test_each_rule_turns_from_due_soon_to_overdue_at_midnight_in_shanghai(tree, personas, clock, rule):
+    """23:59 on the period's last day is still that period in Asia/Shanghai; 00:00 (16:00 UTC the same
+    day) is the next period, whose predecessor was missed."""
+    last_day = LAST_DAYS[rule.period]
+    before_start, _before_end = compliance.previous_period(last_day, rule.period)
+    _do_in_previous_period(rule, tree, personas, before_start)
+    clock.move_to(local(last_day, 23, 59), tick=False)
+    status = next(s for s in queries_compliance.branch_compliance(tree.branch_a1).statuses if s.rule == rule)
+    assert (status.state, status.period_end) == (State.DUE_SOON, last_day)
+    clock.move_to(local(next_day := date.fromordinal(last_day.toordinal() + 1), 0, 0), tick=False)
+    status = next(s for s in queries_compliance.branch_compliance(tree.branch_a1).statuses if s.rule == rule)
+    assert (status.state, status.period_start) == (State.OVERDUE, next_day)
