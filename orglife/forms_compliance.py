@@ -61,7 +61,7 @@ class GradesForm(forms.Form):
         if with_meeting:
             self.fields["meeting_on"] = forms.DateField(
                 label=_("Date of the branch meeting"),
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 initial=timezone.localdate,
             )
         for participant in people:
@@ -89,10 +89,12 @@ class GradesForm(forms.Form):
 
 class TalkForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Member"), coerce=int)
-    talked_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    talked_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     topic = forms.CharField(label=_("Topic"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=_("Summary of the talk"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
