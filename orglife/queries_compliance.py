@@ -169,7 +169,7 @@ def _evaluation_days(subtree: OrgUnit, rule: Rule, today: date) -> dict[int, lis
     days: dict[int, list[date]] = defaultdict(list)
     for branch_id, year, meeting_on in rows:
         if rule.period == compliance.Period.YEAR or meeting_on is None:
-            days[branch_id].append(date(year, 12, 31) if year < today.year else today)
+            days[branch_id].append(today if year == today.year else date(year, 12, 31))
         else:
             days[branch_id].append(meeting_on)
     return days
@@ -241,6 +241,15 @@ def _branch_statuses(
     return statuses
 
 
+def _owner(path: str, branch_by_path: dict[str, OrgUnit]) -> OrgUnit | None:
+    """The branch whose subtree holds the unit at ``path`` (its nearest branch ancestor)."""
+    for end in range(len(path) - OrgUnit.steplen, 0, -OrgUnit.steplen):
+        branch = branch_by_path.get(path[:end])
+        if branch is not None:
+            return branch
+    return None
+
+
 def subtree_compliance(unit: OrgUnit, today: date | None = None) -> list[BranchCompliance]:
     """Every active branch in ``unit``'s subtree with its statuses, worst first (seven queries).
 
@@ -256,9 +265,10 @@ def subtree_compliance(unit: OrgUnit, today: date | None = None) -> list[BranchC
         ).order_by("path")
     )
     branches = [u for u in units if u.kind == UnitKind.BRANCH]
+    branch_by_path = {branch.path: branch for branch in branches}
     groups_of: dict[int, list[int]] = defaultdict(list)
     for group in (u for u in units if u.kind == UnitKind.PARTY_GROUP):
-        owner = next((b for b in branches if group.path.startswith(b.path)), None)
+        owner = _owner(group.path, branch_by_path)
         if owner is not None:
             groups_of[owner.pk].append(group.pk)
     theme_days = dict(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -243,5 +244,6 @@ def test_bad_settings_are_named_by_rule():
         {"party_lesson": {"count": 0}, "nope": {}, "theme_day": {"period": "week"}, "talks": {"colour": 1}}
     )
     assert set(problems) == {"party_lesson", "nope", "theme_day", "talks"}
-    assert compliance.parameter_problems([]) == {"__all__": ["The rules must be a JSON object."]}
+    with translation.override("en"):
+        assert compliance.parameter_problems([]) == {"__all__": ["The rules must be a JSON object."]}
     assert compliance.parameter_problems(compliance.defaults_as_json()) == {}

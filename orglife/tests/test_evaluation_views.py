@@ -297,3 +297,42 @@ def test_no_page_api_or_admin_response_tells_who_voted_what_even_to_an_administr
         assert world_a[name] == world_b[name], f"{name} differs with who voted what"
     assert client_for(people.system_admin).get("/admin/orglife/ballot/").status_code == NOT_FOUND
     assert client_for(people.system_admin).get("/admin/orglife/ballotcast/").status_code == NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("outsider", NOT_FOUND),
+        ("student", NOT_FOUND),
+        ("bystander", FORBIDDEN),
+        ("propaganda", FORBIDDEN),
+        ("secretary", 302),
+    ],
+)
+def test_recording_the_grades_needs_the_right_to_run_evaluations(people, campaign, members, name, expected):
+    services_evaluation.ballot_close(actor=people.secretary, campaign=campaign)
+    form = {f"grade_{m.pk}": "qualified" for m in members}
+    response = client_for(getattr(people, name)).post(
+        reverse("orglife:evaluation_grades", args=[campaign.pk]), {**form, "meeting_on": "2026-11-19"}
+    )
+    assert response.status_code == expected
+    campaign.refresh_from_db()
+    assert (campaign.status == CampaignStatus.CLOSED) == (expected == 302)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("outsider", NOT_FOUND),
+        ("student", NOT_FOUND),
+        ("bystander", FORBIDDEN),
+        ("propaganda", FORBIDDEN),
+        ("secretary", 302),
+    ],
+)
+def test_opening_through_the_page_needs_the_right_to_run_evaluations(tree, people, members, name, expected):
+    response = client_for(getattr(people, name)).post(
+        reverse("orglife:evaluations", args=[tree.branch_a1.pk]), {"year": "2026"}
+    )
+    assert response.status_code == expected
+    assert EvaluationCampaign.objects.exists() == (expected == 302)

@@ -226,3 +226,29 @@ def test_the_talk_lists_have_a_fixed_number_of_queries(tree, people, talk, djang
     for url, count in zip(urls, counts, strict=True):
         with django_assert_num_queries(count):
             assert client.get(url).status_code == OK
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("outsider", NOT_FOUND), ("student", NOT_FOUND), ("bystander", FORBIDDEN), ("propaganda", 302)],
+)
+def test_recording_a_talk_on_the_page_needs_the_right(tree, people, member, name, expected):
+    response = client_for(getattr(people, name)).post(
+        reverse("orglife:talks", args=[tree.branch_a1.pk]),
+        {"person": member.pk, "talked_on": "2026-06-10", "topic": "谈心"},
+    )
+    assert response.status_code == expected
+    assert Talk.objects.exists() == (expected == 302)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("outsider", NOT_FOUND), ("student", NOT_FOUND), ("bystander", FORBIDDEN), ("propaganda", 201)],
+)
+def test_recording_a_talk_through_the_api_needs_the_right(tree, people, member, name, expected):
+    body = json.dumps({"person_id": member.pk, "talked_on": "2026-06-10", "topic": "谈心"})
+    response = client_for(getattr(people, name)).post(
+        f"/api/v1/units/{tree.branch_a1.pk}/talks", body, content_type="application/json"
+    )
+    assert response.status_code == expected
+    assert Talk.objects.exists() == (expected == 201)
