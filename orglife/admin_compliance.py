@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -55,11 +56,14 @@ class EvaluationCampaignAdmin(ReadOnly):
     list_display = ("branch", "year", "status", "votes", "meeting_on")
     list_filter = ("status", "year")
     list_select_related = ("branch",)
-    exclude = ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EvaluationCampaign]:
+        voted = BallotCast.objects.filter(campaign=OuterRef("pk")).values("campaign").annotate(n=Count("pk"))
+        return super().get_queryset(request).annotate(vote_count=Subquery(voted.values("n")[:1]))
 
     @admin.display(description=_("votes cast"))
     def votes(self, obj: EvaluationCampaign) -> int:
-        return BallotCast.objects.filter(campaign=obj).count()
+        return getattr(obj, "vote_count", None) or 0
 
 
 @admin.register(EvaluationParticipant)

@@ -207,7 +207,7 @@ def test_the_home_section_leads_to_the_topmost_unit(tree, people):
     assert client_for(people.student).get(reverse("orglife:compliance_index")).status_code == NOT_FOUND
 
 
-def test_the_api_refuses_the_theme_day_as_json_is_not_offered(tree, people):
+def test_the_compliance_endpoint_only_reads(tree, people):
     # The theme day is set on the page; the API only reads it.
     response = client_for(people.secretary).post(
         f"/api/v1/units/{tree.branch_a1.pk}/compliance", json.dumps({}), content_type="application/json"
