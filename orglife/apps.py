@@ -11,5 +11,7 @@ class OrglifeConfig(AppConfig):
             capabilities,  # noqa: F401  (registrations)
             registrations_record,
         )
+        from orglife.sections_compliance import register_all as register_compliance
 
         registrations_record.register()
+        register_compliance()

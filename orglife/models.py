@@ -194,4 +194,12 @@ class CheckIn(models.Model):
         return f"{self.meeting_id}:{self.person_id}"
 
 
+from orglife.models_compliance import BranchThemeDay, ComplianceConfig  # noqa: E402, F401
+from orglife.models_evaluation import (  # noqa: E402, F401
+    Ballot,
+    BallotCast,
+    EvaluationCampaign,
+    EvaluationParticipant,
+    Talk,
+)
 from orglife.models_record import Amendment, FollowUpTask, MeetingMinutes, MeetingPhoto, Resolution  # noqa: E402, F401

@@ -100,6 +100,7 @@ from dues.api import router as dues_router  # noqa: E402
 from learning.api import router as learning_router  # noqa: E402
 from orglife.api import router as orglife_router  # noqa: E402
 from orglife.api_checkin import router as orglife_checkin_router  # noqa: E402
+from orglife.api_compliance import router as orglife_compliance_router  # noqa: E402
 from orgs.api import router as orgs_router  # noqa: E402
 from publishing.api import router as publishing_router  # noqa: E402
 
@@ -108,6 +109,7 @@ api.add_router("/", orgs_router)
 api.add_router("/", development_router)
 api.add_router("/", orglife_router)
 api.add_router("/", orglife_checkin_router)
+api.add_router("/", orglife_compliance_router)
 api.add_router("/", dues_router)
 api.add_router("/", publishing_router)
 api.add_router("/", learning_router)
