@@ -7,4 +7,6 @@ class OrglifeConfig(AppConfig):
     verbose_name = _("Organisational life")
 
     def ready(self) -> None:
-        from orglife import capabilities  # noqa: F401  (registrations)
+        from orglife import capabilities, sections, services  # noqa: F401  (registrations)
+
+        sections.register()
