@@ -395,13 +395,10 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
 
 def invitation_mark_read(*, actor: User, meeting: Meeting) -> bool:
     """Record that the invitee opened the published notice (the first time only); True when recorded."""
-    if meeting.status == MeetingStatus.DRAFT:
-        return False
-    return bool(
-        Invitation.objects.filter(meeting=meeting, person=actor, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+    unread = Invitation.objects.filter(meeting_id=meeting.pk, person=actor, read_at__isnull=True).exclude(
+        meeting__status=MeetingStatus.DRAFT
     )
+    return bool(unread.update(read_at=timezone.now()))
 
 
 def _clean_text(text: str, field: str, unit: OrgUnit, missing: str) -> str:
@@ -556,7 +553,7 @@ def leave_decide(*, actor: User, invitation: Invitation, approve: bool, note: st
             body=body,
             params={"title": meeting.title, "when": _when(meeting), "note": note},
             url=reverse("orglife:meeting", args=[meeting.pk]),
-            dedupe_key=f"orglife.leave_decision:{invitation.pk}:{stamp}",
+            dedupe_key=f"orglife.leave_decision:{invitation.pk}:{stamp}:{target}",
         )
     return invitation
 
