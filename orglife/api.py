@@ -4,8 +4,6 @@ Out of the caller's scope is 404, in scope without the right 403, exactly as on 
 services and ``orglife.permissions`` decide); a refused transition is 409 with its code.
 """
 
-from __future__ import annotations
-
 from django.db.models import QuerySet
 from ninja import Query, Router
 from ninja.pagination import paginate
@@ -191,7 +189,8 @@ def cancel_meeting(request: AuthedRequest, meeting_id: int, payload: CancelIn) -
 def list_meeting_invitations(request: AuthedRequest, meeting_id: int) -> QuerySet[Invitation]:
     """Every invitee, by number: when they read the notice (null: not yet), their answer and leave."""
     meeting = queries.meeting_get(meeting_id)
-    permissions.require_meeting_visible(request.user, meeting, None)
+    invitation = queries.invitation_of(request.user, meeting)
+    permissions.require_read_status_visible(request.user, meeting, invitation)
     return queries.invitations_of(meeting)
 
 

@@ -71,3 +71,13 @@ def require_organiser(user: Any, meeting: Meeting, invitation: Invitation | None
         raise Http404
     if not can_organise(user, meeting):
         raise PermissionDenied
+
+
+def require_read_status_visible(user: Any, meeting: Meeting, invitation: Invitation | None) -> None:
+    """Raise 404 or 403 unless the user may see who has read and answered (``orglife.view_meetings``).
+
+    An invitee without that right knows the meeting exists, so they get 403, not 404.
+    """
+    if is_invited(invitation, meeting) and not can_view_meetings_of(user, meeting.unit):
+        raise PermissionDenied
+    require_meeting_visible(user, meeting, None)

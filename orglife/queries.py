@@ -103,7 +103,7 @@ def my_invitations(user: Any, *, upcoming_only: bool = False) -> QuerySet[Invita
     rows = (
         Invitation.objects.filter(person=user)
         .exclude(meeting__status=MeetingStatus.DRAFT)
-        .select_related("meeting", "meeting__unit")
+        .select_related("meeting", "meeting__unit", "meeting__organiser")
     )
     if upcoming_only:
         rows = rows.filter(meeting__ends_at__gte=timezone.now())
