@@ -137,8 +137,9 @@ def get_meeting(request: AuthedRequest, meeting_id: int) -> Meeting:
 @router.post(
     "/meetings/{meeting_id}/publish",
     operation_id="publish_meeting",
-    response={200: MeetingDetailOut, **error_responses(401, 403, 404, 409)},
+    response={200: MeetingDetailOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
+        400,
         401,
         403,
         404,
@@ -197,14 +198,16 @@ def list_meeting_invitations(request: AuthedRequest, meeting_id: int) -> QuerySe
 @router.post(
     "/meetings/{meeting_id}/answer",
     operation_id="answer_meeting",
-    response={200: OwnInvitationOut, **error_responses(400, 401, 404, 409)},
+    response={200: OwnInvitationOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
         400,
         401,
+        403,
         404,
         409,
         notes={
             400: "`reason` is required with `leave`.",
+            403: "Only with a session whose CSRF token is missing (`csrf_failed`).",
             404: "You are not invited to this meeting.",
             409: "Codes: `meeting_not_open` (cancelled or closed), `meeting_over`.",
         },
