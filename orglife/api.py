@@ -24,6 +24,7 @@ from orglife.schemas import (
     MeetingFiltersIn,
     MeetingIn,
     MeetingOut,
+    MeetingUpdateIn,
     MyInvitationOut,
     OwnInvitationOut,
     UnitMeetingOut,
@@ -132,6 +133,34 @@ def get_meeting(request: AuthedRequest, meeting_id: int) -> Meeting:
         services.invitation_mark_read(actor=request.user, meeting=meeting)
         invitation.refresh_from_db()
     return _detail(request, meeting, invitation)
+
+
+@router.put(
+    "/meetings/{meeting_id}",
+    operation_id="update_meeting",
+    response={200: MeetingDetailOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(
+        400,
+        401,
+        403,
+        404,
+        409,
+        notes={
+            403: ORGANISE_NOTE,
+            409: "Codes: `meeting_locked` (closed or cancelled), `invitees_fixed` (invitees sent after publishing).",
+        },
+    ),
+    tags=["meetings"],
+    summary="Change a meeting",
+)
+def update_meeting(request: AuthedRequest, meeting_id: int, payload: MeetingUpdateIn) -> Meeting:
+    """Change a draft freely, or a published meeting's type, title, agenda, time and place. When the
+    time or place of a published meeting changes, every invitee is notified again and calendar
+    apps replace the event (its `SEQUENCE` rises)."""
+    meeting = _organised_meeting(request, meeting_id)
+    services.meeting_update(actor=request.user, meeting=meeting, plan=payload.plan())
+    meeting = queries.meeting_get(meeting_id)
+    return _detail(request, meeting, queries.invitation_of(request.user, meeting))
 
 
 @router.post(

@@ -76,6 +76,34 @@ class MeetingIn(Schema):
         )
 
 
+class MeetingUpdateIn(Schema):
+    """The whole meeting as it should now be. Invitees change only while it is a draft: leave
+    `invited_unit_ids` and `person_ids` out (null) to keep them."""
+
+    kind: KindCode
+    title: str = Field(max_length=200)
+    agenda: str = Field("", max_length=5000)
+    starts_at: datetime
+    ends_at: datetime
+    place: str = Field("", max_length=200)
+    online_url: str = Field("", max_length=200, description="A full web address (https://…).")
+    invited_unit_ids: list[int] | None = Field(None, description="Draft only; null keeps the invited units.")
+    person_ids: list[int] | None = Field(None, description="Draft only; null keeps the people chosen.")
+
+    def plan(self) -> MeetingPlan:
+        return MeetingPlan(
+            kind=self.kind,
+            title=self.title,
+            agenda=self.agenda,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            place=self.place,
+            online_url=self.online_url,
+            invited_unit_ids=self.invited_unit_ids,
+            person_ids=self.person_ids,
+        )
+
+
 class CancelIn(Schema):
     reason: str = Field(max_length=MAX_REASON_LENGTH, description="Why the meeting is cancelled (required).")
 

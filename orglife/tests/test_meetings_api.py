@@ -243,3 +243,28 @@ def test_api_lists_cost_the_same_queries_whatever_their_length(tree, personas, p
         person = make_person(tree.branch_a1, status=PartyStatus.FULL)
         Invitation.objects.create(meeting=first, person=person)
     assert _count(client, url) == few
+
+
+@pytest.mark.parametrize(("persona", "expected"), {**ORGANISERS, "student": FORBIDDEN}.items())
+def test_changing_a_meeting_needs_the_right_to_organise(tree, personas, meeting, persona, expected):
+    body = meeting_body(tree, place="学院楼 302", starts_at="2026-12-11T19:00:00+08:00")
+    body["ends_at"] = "2026-12-11T21:00:00+08:00"
+    del body["invited_unit_ids"]
+    response = client_for(getattr(personas, persona)).put(
+        f"{API}/meetings/{meeting.pk}", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == expected
+    meeting.refresh_from_db()
+    assert (meeting.place == "学院楼 302") == (expected == OK)
+    if expected == OK:
+        assert response.json()["starts_at"] == "2026-12-11T19:00:00+08:00"
+        assert Notification.objects.filter(dedupe_key=f"orglife.changed:{meeting.pk}:1").count() == 4
+
+
+def test_invitees_of_a_published_meeting_cannot_be_changed_through_the_api(tree, personas, meeting):
+    body = meeting_body(tree, invited_unit_ids=[tree.group_a1.pk])
+    response = client_for(personas.secretary).put(
+        f"{API}/meetings/{meeting.pk}", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == CONFLICT
+    assert response.json()["error"]["code"] == "invitees_fixed"

@@ -336,3 +336,20 @@ def test_a_newcomer_sees_nothing_of_meetings_before_they_were_invited(client, tr
     newcomer = make_person(tree.branch_a1, status=PartyStatus.ACTIVIST)
     client.force_login(newcomer)
     assert client.get(reverse("orglife:meeting", args=[meeting.pk])).status_code == NOT_FOUND
+
+
+def test_the_meeting_page_costs_the_same_queries_whatever_the_number_of_invitees(
+    client, tree, personas, meeting
+):
+    login(client, personas, "secretary")
+    url = reverse("orglife:meeting", args=[meeting.pk])
+    services.invitation_answer(
+        actor=personas.student, meeting=meeting, response=Response.LEAVE, reason="考试"
+    )
+    client.get(url)  # the secretary is invited too: the first visit records the read receipt
+    few = _count(client, url)
+    for _ in range(6):
+        person = make_person(tree.branch_a1, status=PartyStatus.FULL)
+        Invitation.objects.create(meeting=meeting, person=person)
+        services.invitation_answer(actor=person, meeting=meeting, response=Response.LEAVE, reason="实习")
+    assert _count(client, url) == few
