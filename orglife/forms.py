@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.text import normalize_width
 from orglife import queries
@@ -57,7 +58,7 @@ class MeetingFilterForm(forms.Form):
         super().__init__(data)
         cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Any type")), *ActivityKind.choices]
         cast(forms.ChoiceField, self.fields["status"]).choices = [
-            ("", _("Any status")),
+            ("", pgettext_lazy("meeting", "Any status")),
             *MeetingStatus.choices,
         ]
 
@@ -186,8 +187,8 @@ class AnswerForm(forms.Form):
 
 class LeaveDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        label=pgettext_lazy("meeting", "Decision"),
+        choices=[("approve", pgettext_lazy("meeting", "Approve")), ("refuse", _("Refuse"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

@@ -143,7 +143,13 @@ def _plan_page(
     return render(
         request,
         "orglife/meeting_form.html",
-        {"unit": unit, "form": form, "meeting": meeting, "breadcrumb": _breadcrumb(request.user, unit)},
+        {
+            "unit": unit,
+            "form": form,
+            "meeting": meeting,
+            "breadcrumb": _breadcrumb(request.user, unit),
+            "time_zone": settings.TIME_ZONE,
+        },
     )
 
 
