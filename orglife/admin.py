@@ -31,6 +31,14 @@ class MeetingAdmin(admin.ModelAdmin):
     filter_horizontal = ("invited_units",)
     inlines = (InvitationInline,)
 
+    # Planning, publishing and cancelling notify people and write the audit log: only the pages,
+    # the API and the services change a meeting.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
