@@ -327,6 +327,14 @@ def meeting_answer(request: AuthedRequest, meeting_id: int) -> HttpResponse:
                 return render(request, "orglife/meetings_mine.html#row", {"invitation": invitation})
             messages.success(request, _("Your answer is recorded."))
             return redirect(_back(request, reverse("orglife:meeting", args=[found.pk])))
+    if _wants_fragment(request) and request.POST.get("row"):
+        # A refused answer from a card of "My meetings": htmx swaps no 400, so open the meeting,
+        # whose page says why.
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("orglife:meeting", args=[found.pk])
+        return response
     return _meeting_page(request, found, invitation, answer_form=form, status=400)
 
 

@@ -353,3 +353,18 @@ def test_the_meeting_page_costs_the_same_queries_whatever_the_number_of_invitees
         Invitation.objects.create(meeting=meeting, person=person)
         services.invitation_answer(actor=person, meeting=meeting, response=Response.LEAVE, reason="实习")
     assert _count(client, url) == few
+
+
+def test_a_refused_answer_from_my_meetings_opens_the_meeting_with_the_reason(client, personas, meeting):
+    services.meeting_cancel(actor=personas.secretary, meeting=meeting, reason="改期")
+    login(client, personas, "student")
+    response = client.post(
+        reverse("orglife:meeting_answer", args=[meeting.pk]),
+        {"response": "attend", "row": "1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("orglife:meeting", args=[meeting.pk])
+    page = client.get(response["HX-Redirect"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "it no longer takes answers" in page
