@@ -330,8 +330,8 @@ def meeting_answer(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     if _wants_fragment(request) and request.POST.get("row"):
         # A refused answer from a card of "My meetings": htmx swaps no 400, so open the meeting,
         # whose page says why.
-        for error in form.non_field_errors():
-            messages.error(request, error)
+        for message in form.non_field_errors():
+            messages.message(request, message)
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("orglife:meeting", args=[found.pk])
         return response
