@@ -331,7 +331,7 @@ def meeting_answer(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         # A refused answer from a card of "My meetings": htmx swaps no 400, so open the meeting,
         # whose page says why.
         for message in form.non_field_errors():
-            messages.message(request, message)
+            messages.error(request, str(message))
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("orglife:meeting", args=[found.pk])
         return response
