@@ -7,11 +7,14 @@ class OrglifeConfig(AppConfig):
     verbose_name = _("Organisational life")
 
     def ready(self) -> None:
-        from orglife import (
-            capabilities,  # noqa: F401  (registrations)
+        from orglife import (  # noqa: F401  (registrations)
+            capabilities,
             registrations_record,
+            sections,
+            services,
         )
         from orglife.sections_compliance import register_all as register_compliance
 
+        sections.register()
         registrations_record.register()
         register_compliance()

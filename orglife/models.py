@@ -9,6 +9,7 @@ retried or doubled scan can only ever count once.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import ClassVar
 
@@ -78,6 +79,9 @@ class Meeting(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # Raised each time the published time or place changes, so calendar apps replace the event
+    # (the iCalendar SEQUENCE) and the notice of the change is a new notification.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
@@ -192,6 +196,33 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.person_id}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription (日历订阅): only the SHA-256 digest of its token is kept.
+
+    Whoever holds the URL reads the person's meetings, so the person can revoke it or replace it
+    with a new one at any time; the raw token is shown once, when it is made.
+    """
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    prefix = models.CharField(_("starts with"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.prefix}…"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
 
 
 from orglife.models_compliance import BranchThemeDay, ComplianceConfig  # noqa: E402, F401

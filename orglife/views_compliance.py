@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -41,15 +41,10 @@ def breadcrumb(user: Any, unit: OrgUnit) -> list[dict[str, Any]]:
 
 
 def plan_url(branch: OrgUnit, kind: str) -> str | None:
-    """Where to plan a meeting of ``kind`` (the meetings pages), when they exist."""
+    """Where to plan a meeting of ``kind``: the planning page with the kind chosen."""
     if kind not in compliance.MEETING_KINDS:
         return None
-    try:
-        # TODO(lead): the meetings helper's page; confirm its arguments at merge.
-        url = reverse("orglife:meeting_new", args=[branch.pk])
-    except NoReverseMatch:
-        return None
-    return f"{url}?kind={kind}"
+    return f"{reverse('orglife:meeting_new', args=[branch.pk])}?kind={kind}"
 
 
 def status_row(status: Status, today: Any, branch: OrgUnit | None = None) -> dict[str, Any]:
