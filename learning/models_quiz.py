@@ -9,13 +9,17 @@ the right answers leave the server only then.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.text import normalize_width
 
 MAX_OPTIONS = 6
 OPTION_LETTERS = "ABCDEF"
@@ -29,6 +33,31 @@ class QuestionKind(models.TextChoices):
 
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE)
+
+
+def normalize_answer(text: str) -> str:
+    """A typed answer as compared: full-width made ASCII, case folded, every space removed."""
+    return "".join(normalize_width(text).casefold().split())
+
+
+def question_fingerprint(kind: str, stem: str, options: Sequence[str]) -> str:
+    """The same question however it is spaced, cased or its options ordered (per unit, unique)."""
+    parts = [kind, normalize_answer(stem), *sorted(normalize_answer(option) for option in options)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def is_right(
+    kind: str, correct: Sequence[int], accepted: Sequence[str], order: Sequence[int], answer: Any
+) -> bool:
+    """Whether ``answer`` (positions of the options as shown in ``order``, or typed text) is right."""
+    if kind == QuestionKind.FILL_IN:
+        if not isinstance(answer, str) or not answer.strip():
+            return False
+        return normalize_answer(answer) in {normalize_answer(text) for text in accepted}
+    if not isinstance(answer, list) or not answer:
+        return False
+    chosen = {order[index] for index in answer if isinstance(index, int) and 0 <= index < len(order)}
+    return chosen == set(correct)
 
 
 class QuestionStatus(models.TextChoices):
@@ -194,7 +223,9 @@ class Attempt(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.OPEN
     )
-    ended_by = models.CharField(max_length=20, choices=AttemptEnd.choices, default=AttemptEnd.NONE, blank=True)
+    ended_by = models.CharField(
+        max_length=20, choices=AttemptEnd.choices, default=AttemptEnd.NONE, blank=True
+    )
     items = models.JSONField(default=list)
     answers = models.JSONField(default=dict, blank=True)
     results = models.JSONField(default=list, blank=True)
