@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.permissions import grants, is_system_admin, scope_q
 from learning.capabilities_quiz import AUTHOR_QUESTIONS
@@ -21,6 +22,7 @@ from learning.models_quiz import (
     ExamStatus,
     Question,
     QuestionImport,
+    QuestionKind,
     QuestionStatus,
 )
 from learning.permissions_quiz import require_own_attempt
@@ -235,3 +237,75 @@ def recent_attempts(user: Any, limit: int = 10) -> list[Attempt]:
         .select_related("exam")
         .order_by("-submitted_at", "-id")[:limit]
     )
+
+
+# --- What a page or client sees of an attempt ---------------------------------------------------------
+
+
+def _option_texts(question: Question, order: Sequence[int]) -> list[str]:
+    if question.kind == QuestionKind.TRUE_FALSE:
+        return [str(_("True")), str(_("False"))]
+    return [question.options[index] for index in order if index < len(question.options)]
+
+
+def open_questions(attempt: Attempt, questions: dict[int, Question]) -> list[dict[str, Any]]:
+    """The questions an open attempt shows, without anything that gives the answer away.
+
+    A challenge shows only its current question. Options come in the attempt's shuffled order and
+    are answered by their position as shown.
+    """
+    if not attempt.is_open:
+        return []
+    indexes = range(attempt.total)
+    if attempt.kind == AttemptKind.CHALLENGE:
+        indexes = range(attempt.position, min(attempt.position + 1, attempt.total))
+    shown = []
+    for index in indexes:
+        item = attempt.items[index]
+        question = questions.get(item["q"])
+        if question is None:
+            continue
+        shown.append(
+            {
+                "index": index,
+                "number": index + 1,
+                "kind": question.kind,
+                "kind_label": QuestionKind(question.kind).label,
+                "stem": question.stem,
+                "options": _option_texts(question, item["o"]),
+                "answer": attempt.answer_at(index),
+            }
+        )
+    return shown
+
+
+def graded_questions(attempt: Attempt, questions: dict[int, Question]) -> list[dict[str, Any]]:
+    """A finished attempt's questions with the answer given, whether it was right, the right answer
+    and the explanation (only ever for a finished attempt)."""
+    if attempt.is_open:
+        return []
+    graded = []
+    for index, item in enumerate(attempt.items):
+        question = questions.get(item["q"])
+        if question is None:
+            continue
+        order: list[int] = item["o"]
+        right_positions = [
+            position for position, original in enumerate(order) if original in question.correct
+        ]
+        graded.append(
+            {
+                "index": index,
+                "number": index + 1,
+                "kind": question.kind,
+                "kind_label": QuestionKind(question.kind).label,
+                "stem": question.stem,
+                "options": _option_texts(question, order),
+                "answer": attempt.answer_at(index),
+                "right": bool(attempt.results[index]) if index < len(attempt.results) else False,
+                "right_options": right_positions,
+                "accepted": list(question.accepted),
+                "explanation": question.explanation,
+            }
+        )
+    return graded
