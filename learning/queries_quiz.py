@@ -248,6 +248,14 @@ def _option_texts(question: Question, order: Sequence[int]) -> list[str]:
     return [question.options[index] for index in order if index < len(question.options)]
 
 
+def _choices(question: Question, texts: list[str]) -> list[dict[str, Any]]:
+    letters = "" if question.kind == QuestionKind.TRUE_FALSE else "ABCDEF"
+    return [
+        {"position": position, "letter": letters[position] if letters else "", "text": text}
+        for position, text in enumerate(texts)
+    ]
+
+
 def open_questions(attempt: Attempt, questions: dict[int, Question]) -> list[dict[str, Any]]:
     """The questions an open attempt shows, without anything that gives the answer away.
 
@@ -265,6 +273,7 @@ def open_questions(attempt: Attempt, questions: dict[int, Question]) -> list[dic
         question = questions.get(item["q"])
         if question is None:
             continue
+        texts = _option_texts(question, item["o"])
         shown.append(
             {
                 "index": index,
@@ -272,7 +281,8 @@ def open_questions(attempt: Attempt, questions: dict[int, Question]) -> list[dic
                 "kind": question.kind,
                 "kind_label": QuestionKind(question.kind).label,
                 "stem": question.stem,
-                "options": _option_texts(question, item["o"]),
+                "options": texts,
+                "choices": _choices(question, texts),
                 "answer": attempt.answer_at(index),
             }
         )
