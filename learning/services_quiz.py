@@ -140,6 +140,7 @@ def attempt_start(*, actor: Any, kind: str, exam: Exam | None = None) -> Attempt
     now = timezone.now()
     if kind not in AttemptKind.values:
         raise FieldErrors.single("kind", _("Choose a daily, weekly, exam or challenge quiz."))
+    _finish_expired(actor, now)
     if kind == AttemptKind.EXAM:
         if exam is None:
             raise FieldErrors.single("exam", _("Choose the exam to take."))
@@ -286,6 +287,18 @@ def _award(attempt: Attempt, now: datetime) -> int:
     except DomainError:  # the university switched this rule off: the quiz still counts, without points
         return 0
     return entry.points
+
+
+def _finish_expired(actor: Any, now: datetime) -> None:
+    """Grade the person's open attempts whose time ran out (yesterday's quiz left unsubmitted)."""
+    expired = Attempt.objects.filter(
+        person=actor, status=AttemptStatus.OPEN, deadline__lt=now - GRACE
+    ).values_list("pk", flat=True)
+    for pk in expired:
+        with transaction.atomic():
+            locked = _locked(actor, pk)
+            if locked.is_open and _time_is_up(locked, now):
+                _finish(actor, locked, AttemptEnd.TIME_UP, now)
 
 
 def attempt_refresh(*, actor: Any, attempt: Attempt) -> Attempt:

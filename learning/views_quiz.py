@@ -134,7 +134,7 @@ def quiz_answer(request: AuthedRequest, attempt_id: int) -> HttpResponse:
         response = render(
             request,
             "learning/quiz_attempt.html#saved",
-            {"index": index, "error": message, "saved": outcome is not None},
+            {"saved_index": index, "error": message, "saved": outcome is not None},
             status=status if status == 400 else 200,
         )
         if status == 409:
