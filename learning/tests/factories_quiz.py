@@ -71,7 +71,7 @@ def right_answer(attempt, index: int) -> dict[str, Any]:
     item = attempt.items[index]
     question = Question.objects.get(pk=item["q"])
     if question.kind == QuestionKind.FILL_IN:
-        return {"choices": None, "text": f"  {question.accepted[0].lower()} "}
+        return {"text": f"  {question.accepted[0].lower()} "}
     return {
         "choices": [position for position, original in enumerate(item["o"]) if original in question.correct]
     }
@@ -81,6 +81,6 @@ def wrong_answer(attempt, index: int) -> dict[str, Any]:
     item = attempt.items[index]
     question = Question.objects.get(pk=item["q"])
     if question.kind == QuestionKind.FILL_IN:
-        return {"choices": None, "text": "nonsense"}
+        return {"text": "nonsense"}
     wrong = [position for position, original in enumerate(item["o"]) if original not in question.correct]
     return {"choices": wrong[:1]}
