@@ -108,6 +108,7 @@ def question_edit(request: AuthedRequest, question_id: int) -> HttpResponse:
     require_author(request.user, question.unit, queries.person_places(request.user))
     units = queries.author_units(request.user)
     form = QuestionForm(request.POST or None, units=units, initial=QuestionForm.initial_for(question))
+    form.fields["unit"].disabled = True  # a question stays in its bank; write a new one for another
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(actor=request.user, question_id=question.pk, data=form.question_data())

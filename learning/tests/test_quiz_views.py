@@ -144,7 +144,7 @@ def test_a_challenge_page_shows_one_question_and_moves_on_when_right(personas, t
     client.post("/study/quizzes/challenge/")
     attempt = Attempt.objects.get()
     page = client.get(f"/study/attempts/{attempt.pk}/").content.decode()
-    assert page.count("<fieldset>") == 1
+    assert page.count("<fieldset") == 1
     client.post(f"/study/attempts/{attempt.pk}/answers/", {"index": "0", **form_answer(attempt, 0)})
     attempt.refresh_from_db()
     assert attempt.position == 1
