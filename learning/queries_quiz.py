@@ -303,6 +303,7 @@ def graded_questions(attempt: Attempt, questions: dict[int, Question]) -> list[d
         right_positions = [
             position for position, original in enumerate(order) if original in question.correct
         ]
+        texts = _option_texts(question, order)
         graded.append(
             {
                 "index": index,
@@ -310,7 +311,8 @@ def graded_questions(attempt: Attempt, questions: dict[int, Question]) -> list[d
                 "kind": question.kind,
                 "kind_label": QuestionKind(question.kind).label,
                 "stem": question.stem,
-                "options": _option_texts(question, order),
+                "options": texts,
+                "choices": _choices(question, texts),
                 "answer": attempt.answer_at(index),
                 "right": bool(attempt.results[index]) if index < len(attempt.results) else False,
                 "right_options": right_positions,

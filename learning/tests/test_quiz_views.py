@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from learning.models import PointsEntry
-from learning.models_quiz import Attempt, AttemptStatus, QuestionKind
+from learning.models_quiz import Attempt, AttemptStatus, Question, QuestionKind
 from learning.tests.factories_quiz import (
     ACCEPTED,
     EXPLANATION,
@@ -134,6 +134,10 @@ def test_handing_in_the_plain_form_grades_it_and_shows_answers_and_explanations(
     page = client.get(f"/study/attempts/{attempt.pk}/").content.decode()
     assert "5 of 5 right" in page
     assert EXPLANATION in page
+    questions = Question.objects.in_bulk([item["q"] for item in attempt.items])
+    marked = sum(len(questions[item["q"]].correct) for item in attempt.items)
+    assert page.count("right answer</span>") == marked
+    assert "your choice</span>" in page
     client.post(f"/study/attempts/{attempt.pk}/submit/", answers)  # a second tap
     assert PointsEntry.objects.filter(person=personas.student).count() == 1
 
