@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 
 from learning.models import PointsEntry
 from learning.models_quiz import Attempt, AttemptKind, AttemptStatus
 from learning.services_quiz import attempt_answer, attempt_start, attempt_submit
 from learning.tests.factories_quiz import make_questions, right_answer
+from orgs.tests.factories import make_person
 
 THREADS = 10
 
@@ -65,3 +68,49 @@ def test_parallel_submissions_of_the_same_attempt_award_once(on_postgresql, tree
     assert PointsEntry.objects.filter(person=student).count() == 1
     assert PointsEntry.objects.get(person=student).points == 5
     assert Attempt.objects.get(pk=attempt.pk).status == AttemptStatus.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_students_starting_and_submitting_through_http_loses_and_doubles_nothing(
+    on_postgresql, tree, personas
+):
+    """A small daily-quiz burst through the API: every student taps start and submit twice."""
+    make_questions(tree.branch_a1, 12)
+    students = [make_person(tree.branch_a1) for _ in range(THREADS * 4)]
+    statuses: list[int] = []
+
+    def take(student) -> None:
+        client = Client()
+        client.force_login(student)
+        for _ in range(2):  # a double tap on start
+            response = client.post(
+                "/api/v1/quiz-attempts", json.dumps({"kind": "daily"}), content_type="application/json"
+            )
+            statuses.append(response.status_code)
+        attempt = Attempt.objects.get(person=student)
+        body = json.dumps({"index": 0, **right_answer(attempt, 0)})
+        statuses.append(
+            client.post(
+                f"/api/v1/quiz-attempts/{attempt.pk}/answers", body, content_type="application/json"
+            ).status_code
+        )
+        for _ in range(2):  # and on submit
+            statuses.append(client.post(f"/api/v1/quiz-attempts/{attempt.pk}/submit").status_code)
+
+    queue = list(students)
+    lock = threading.Lock()
+
+    def drain() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                student = queue.pop()
+            take(student)
+
+    run_in_parallel(drain)
+    assert set(statuses) == {200}
+    assert len(statuses) == len(students) * 5
+    assert Attempt.objects.filter(person__in=students).count() == len(students)
+    assert PointsEntry.objects.filter(person__in=students).count() == len(students)
+    assert all(entry.points == 1 for entry in PointsEntry.objects.filter(person__in=students))
