@@ -162,6 +162,8 @@ def test_an_attempt_page_is_its_takers_alone(personas, bank, clock, persona, sta
     client = client_for(getattr(personas, persona))
     assert client.get(f"/study/attempts/{attempt.pk}/").status_code == status
     expected = 302 if status == 200 else 404
+    answered = client.post(f"/study/attempts/{attempt.pk}/answers/", {"index": "0", "q0": "0"})
+    assert answered.status_code == expected
     assert client.post(f"/study/attempts/{attempt.pk}/submit/").status_code == expected
 
 
