@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from learning.imports_questions import (
     MAX_STEM,
@@ -38,7 +39,7 @@ class _UnitForm(forms.Form):
 
 
 class QuestionForm(_UnitForm):
-    kind = forms.ChoiceField(label=_("Type"), choices=QuestionKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("question form", "Type"), choices=QuestionKind.choices)
     stem = forms.CharField(label=_("Question"), max_length=MAX_STEM, widget=forms.Textarea(attrs={"rows": 3}))
     options = forms.CharField(
         label=_("Options"),
@@ -116,7 +117,9 @@ class QuestionForm(_UnitForm):
 class QuestionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("Any type")), *QuestionKind.choices]
+        label=pgettext_lazy("question form", "Type"),
+        required=False,
+        choices=[("", _("Any type")), *QuestionKind.choices],
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
     difficulty = forms.TypedChoiceField(

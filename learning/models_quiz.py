@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.text import normalize_width
 
@@ -121,7 +122,7 @@ class Question(models.Model):
 
 class ExamStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Open")
+    PUBLISHED = "published", pgettext_lazy("exam status", "Open")
     CLOSED = "closed", _("Closed")
 
 
