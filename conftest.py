@@ -71,6 +71,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "orglife.migrations.0002_grant_orglife_capabilities",
     "learning.migrations.0002_default_points_rules",
     "dues.migrations.0002_grant_dues_capabilities",
+    "learning.migrations.0003_grant_question_authors",
 ]
 
 

@@ -101,3 +101,6 @@ class PointsDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.rule_id} {self.day}: {self.total}"
+
+
+from learning.models_quiz import Attempt, Exam, Question, QuestionImport, QuestionSeen  # noqa: E402, F401

@@ -98,6 +98,7 @@ from accounts.api import router as accounts_router  # noqa: E402
 from development.api import router as development_router  # noqa: E402
 from dues.api import router as dues_router  # noqa: E402
 from learning.api import router as learning_router  # noqa: E402
+from learning.api_quiz import router as learning_quiz_router  # noqa: E402
 from orglife.api import router as orglife_router  # noqa: E402
 from orglife.api_checkin import router as orglife_checkin_router  # noqa: E402
 from orglife.api_compliance import router as orglife_compliance_router  # noqa: E402
@@ -113,3 +114,4 @@ api.add_router("/", orglife_compliance_router)
 api.add_router("/", dues_router)
 api.add_router("/", publishing_router)
 api.add_router("/", learning_router)
+api.add_router("/", learning_quiz_router)
