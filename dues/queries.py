@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from dues import capabilities as caps
 from dues.config import DuesRules, dues_rules
 from dues.models import DuesBase, DuesConfig, DuesPayment
 from dues.months import add_months, month_of, months_from
-from orglife.models import CheckIn, MeetingStatus
+from orglife import queries_record
 from orgs.models import Membership, OrgUnit, PartyStatus
 
 # Who pays dues: probationary and full members (预备党员、正式党员).
@@ -190,19 +190,8 @@ def is_paid_up(person: Any, month: date) -> bool:
 
 
 def last_organisational_life(person_ids: People) -> dict[int, date]:
-    """The day of each person's last attended meeting or activity (absent: none recorded).
-
-    The one place dues asks organisational life; at merge it can call ``orglife.queries`` instead.
-    """
-    rows = (
-        CheckIn.objects.filter(person_id__in=_ids(person_ids))
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .order_by()
-        .values("person_id")
-        .annotate(last=Max("meeting__starts_at"))
-        .values_list("person_id", "last")
-    )
-    return {person_id: timezone.localdate(last) for person_id, last in rows if last is not None}
+    """The day of each person's last attended meeting or activity (absent: none recorded)."""
+    return queries_record.last_attended(_ids(person_ids))
 
 
 # --- Local rules ------------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ take a meeting the caller has already been allowed to see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -221,3 +222,20 @@ def attendance_summary(entries: list[AttendanceEntry]) -> dict[str, int]:
     for entry in entries:
         summary[entry.state] += 1
     return summary
+
+
+def last_attended(person_ids: Iterable[int]) -> dict[int, date]:
+    """The local day of each person's last attended meeting or activity (absent: none recorded).
+
+    What dues asks to warn of six months without organisational life (DOMAIN.md §4); cancelled
+    meetings never count. One query whatever the number of people.
+    """
+    rows = (
+        CheckIn.objects.filter(person_id__in=list(person_ids))
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .order_by()
+        .values("person_id")
+        .annotate(last=Max("meeting__starts_at"))
+        .values_list("person_id", "last")
+    )
+    return {person_id: timezone.localdate(last) for person_id, last in rows if last is not None}
