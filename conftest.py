@@ -70,6 +70,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "moderation.migrations.0003_add_default_lexicon",
     "orglife.migrations.0002_grant_orglife_capabilities",
     "learning.migrations.0002_default_points_rules",
+    "learning.migrations.0004_grant_learning_capabilities",
 ]
 
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Study")
+
+    def ready(self) -> None:
+        from learning import capabilities, media, sections  # noqa: F401  (registrations)
+
+        media.register()
+        sections.register()
