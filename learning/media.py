@@ -9,7 +9,7 @@ from django.db.models import Q
 from archive.models import Document
 from archive.permissions import register_read_policy
 from learning import permissions
-from learning.models import LibraryItem, Lesson
+from learning.models import Lesson, LibraryItem
 
 MEDIA_PURPOSE = "learning"
 

@@ -12,7 +12,9 @@ def register() -> None:
         Section(
             code="learning.study",
             label=_("Study"),
-            description=_("Required and recommended courses, the online library, micro-lessons and your points"),
+            description=_(
+                "Required and recommended courses, the online library, micro-lessons and your points"
+            ),
             url_name="learning:home",
             is_open_to=lambda user: bool(user.is_authenticated),
             order=30,
