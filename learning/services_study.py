@@ -22,13 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
-from learning import permissions
+from learning import permissions, queries_hours
 from learning.models import (
     Certificate,
     Enrolment,
@@ -40,7 +39,6 @@ from learning.models import (
     PointsRule,
     StudyClock,
     Track,
-    TrackCourse,
     needed_seconds,
 )
 from learning.services_points import local_day, points_award
@@ -294,18 +292,9 @@ def lesson_progress_recheck(*, person: Any, lesson: Lesson) -> LessonProgress:
     return progress
 
 
-def completed_hours(person: Any, track: Track) -> int:
-    """The class hours of the track's courses that ``person`` has completed."""
-    completed = Enrolment.objects.filter(person=person, completed_at__isnull=False).values("course_id")
-    total = TrackCourse.objects.filter(track=track, course_id__in=completed).aggregate(
-        hours=Sum("class_hours")
-    )
-    return int(total["hours"] or 0)
-
-
 def _issue_certificates(person: Any, course_id: int) -> None:
     for track in Track.objects.filter(track_courses__course_id=course_id).distinct():
-        hours = completed_hours(person, track)
+        hours = queries_hours.completed_hours(person, track)
         if hours < track.required_hours:
             continue
         certificate, created = Certificate.objects.get_or_create(
