@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -468,10 +469,11 @@ def points_rule_update(
     *, actor: Any, rule: PointsRule, points: int, daily_cap: int, unit_seconds: int | None, active: bool
 ) -> PointsRule:
     """Change a points rule for the whole university (needs learning.manage_points over the root unit)."""
-    root = OrgUnit.get_first_root_node()
+    root = OrgUnit.objects.get_first_root_node()
     if root is None:
         raise DomainError("no_university", _("Set up the university first."))
-    permissions.refuse(actor, permissions.can_manage_points(actor, root), root)
+    if not permissions.can_manage_points(actor, root):
+        raise PermissionDenied
     errors: dict[str, list[str]] = {}
     if not 1 <= points <= 100:
         errors["points"] = [_("Points per unit must lie between 1 and 100.")]

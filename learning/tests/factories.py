@@ -33,9 +33,11 @@ def make_course(
 
 
 def media_document(actor: Any, unit: OrgUnit, kind: str = "video") -> Any:
-    content, name = {"video": (files.mp4(), "v.mp4"), "pdf": (files.pdf(), "d.pdf"), "png": (files.png(), "p.png")}[
-        kind
-    ]
+    content, name = {
+        "video": (files.mp4(), "v.mp4"),
+        "pdf": (files.pdf(), "d.pdf"),
+        "png": (files.png(), "p.png"),
+    }[kind]
     return archive_services.document_create(
         actor=actor, unit=unit, title=name, uploaded_file=files.upload(content, name), purpose="learning"
     )
@@ -57,4 +59,6 @@ def make_library_item(unit: OrgUnit, actor: Any, *, title: str = "共产党宣�
     fields.setdefault("status", PublicationStatus.PUBLISHED)
     fields.setdefault("category", "经典著作")
     fields.setdefault("length_seconds", 600)
-    return LibraryItem.objects.create(unit=unit, title=title, document=media_document(actor, unit, "pdf"), **fields)
+    return LibraryItem.objects.create(
+        unit=unit, title=title, document=media_document(actor, unit, "pdf"), **fields
+    )

@@ -140,7 +140,9 @@ def test_video_time_earns_video_points(personas, tree):
     assert video.kind == LessonKind.VIDEO
 
 
-def test_a_lesson_completes_at_eighty_percent_of_its_length_and_the_course_with_its_last_lesson(personas, tree):
+def test_a_lesson_completes_at_eighty_percent_of_its_length_and_the_course_with_its_last_lesson(
+    personas, tree
+):
     course = make_course(tree.college_a, lessons=1, length=60)
     lesson = course.lessons.get()
     for second in range(0, 46, 15):
@@ -153,7 +155,9 @@ def test_a_lesson_completes_at_eighty_percent_of_its_length_and_the_course_with_
 def test_reading_a_library_item_is_credited_the_same_way(personas, tree):
     item = make_library_item(tree.college_a, personas.college_officer)
     library_heartbeat(person=personas.student, item=item, tab="t", visible=True, at=T0)
-    result = library_heartbeat(person=personas.student, item=item, tab="t", visible=True, at=T0 + timedelta(seconds=15))
+    result = library_heartbeat(
+        person=personas.student, item=item, tab="t", visible=True, at=T0 + timedelta(seconds=15)
+    )
     assert (result.credited_seconds, result.total_seconds) == (15, 15)
 
 
