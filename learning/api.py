@@ -5,8 +5,6 @@ Study time is credited by the server from heartbeats (``POST /study/heartbeats``
 the client says it studied.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import QuerySet
