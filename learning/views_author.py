@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as forms_module
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -99,6 +100,7 @@ def author_course(request: AuthedRequest, course_id: int) -> HttpResponse:
     forms: dict[str, Any] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
+        form: forms_module.BaseForm
         try:
             if action == "details":
                 form = forms["course_form"] = CourseForm(request.POST)
@@ -179,7 +181,7 @@ def author_completion(request: AuthedRequest, course_id: int) -> HttpResponse:
         "course": course,
         "page": page,
         "lesson_count": lesson_count,
-        "completed": rows.filter(completed_at__isnull=False).count(),
+        "completed": rows.filter(completed_at__isnull=False).count(),  # type: ignore[misc]
     }
     return render(request, "learning/author_completion.html", context)
 

@@ -217,7 +217,7 @@ def intensive(tree, personas):
 
 
 def test_training_hours_count_the_completed_courses_of_the_track(personas, intensive):
-    track, first, second = intensive
+    track, first, _second = intensive
     assert queries.training_hours(personas.activist, "intensive").hours == 0
     study_through(personas.activist, first.lessons.get())
     hours = queries.training_hours(personas.activist, "intensive")
