@@ -174,3 +174,35 @@ def test_an_outsider_cannot_send_heartbeats_for_a_course_out_of_reach(personas, 
 
     with pytest.raises(Http404):
         beat(personas.outsider, lesson, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_heartbeats_from_two_tabs_and_retries_credit_the_real_time_once(personas, tree):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and parallel connections: PostgreSQL")
+    lesson = make_course(tree.college_a, length=600).lessons.get()
+    beat(personas.student, lesson, 0, tab="tab-a")
+    barrier = threading.Barrier(10)
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            # Five retries of tab A's heartbeat and five heartbeats of a second tab, all at once.
+            beat(personas.student, lesson, 15, tab="tab-a" if n % 2 else "tab-b")
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert LessonProgress.objects.get(person=personas.student, lesson=lesson).credited_seconds == 15

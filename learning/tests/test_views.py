@@ -396,3 +396,33 @@ def test_services_are_refused_to_an_author_outside_the_unit(tree, personas):
 
     with pytest.raises(Http404):
         services.course_create(actor=personas.outsider, unit=tree.branch_a1, title="越权")
+
+
+def test_the_home_page_has_a_study_tile_for_everyone(client, personas):
+    html = get(client, personas.student, reverse("home")).content.decode()
+    assert reverse("learning:home") in html
+
+
+def test_the_authors_course_list_takes_the_same_queries_whatever_its_length(client, tree, personas):
+    client.force_login(personas.college_officer)
+    make_course(tree.college_a)
+    few = queries_of(client, reverse("learning:author_home"))
+    for number in range(5):
+        make_course(tree.branch_a1, title=f"课{number}", lessons=2)
+        make_library_item(tree.college_a, personas.college_officer, title=f"书{number}")
+    assert queries_of(client, reverse("learning:author_home")) == few
+
+
+def test_a_ranking_takes_the_same_queries_whatever_its_length(client, tree, personas):
+    from orgs.tests.factories import make_person
+
+    services.ranking_set(actor=personas.university_admin, unit=tree.college_a, enabled=True)
+    points_award(person=personas.activist, rule_code="login", key="l0", reason="登录")
+    url = reverse("learning:unit_ranking", args=[tree.college_a.pk])
+    client.force_login(personas.student)
+    few = queries_of(client, url)
+    for number in range(5):
+        person = make_person(tree.branch_a2, name=f"学生{number}")
+        points_award(person=person, rule_code="login", key=f"l{number + 1}", reason="登录")
+    assert queries_of(client, url) == few
+    assert len(client.get(url).context["rows"]) == 6
