@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthedRequest
 from archive import serving
@@ -194,6 +194,7 @@ def my_points(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def unit_ranking(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """A unit's points ranking where the unit turned it on; learning.manage_points holders turn it on or off."""
     unit = get_object_or_404(OrgUnit, pk=unit_id)
@@ -203,8 +204,6 @@ def unit_ranking(request: AuthedRequest, unit_id: int) -> HttpResponse:
         permissions.refuse(user, manages, unit)
         services.ranking_set(actor=user, unit=unit, enabled=request.POST.get("enabled") == "1")
         return redirect("learning:unit_ranking", unit.pk)
-    if request.method != "GET":
-        return HttpResponse(status=405)
     if not (manages or permissions.is_learner_of(user, unit)):
         permissions.refuse(user, False, unit)
     enabled = queries.rankings_enabled(unit)

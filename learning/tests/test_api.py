@@ -141,3 +141,17 @@ def test_my_points_gives_today_per_rule_and_the_ledger_in_constant_queries(clien
     history = api_get(client, personas.student, "/points/history").json()
     assert history["count"] == 7
     assert {row["rule"] for row in history["items"]} == {"comment", "login"}
+
+
+def test_my_progress_lists_started_courses_in_constant_queries(client, tree, personas):
+    from learning.services_study import lesson_open
+
+    client.force_login(personas.student)
+    lesson_open(person=personas.student, lesson=make_course(tree.college_a).lessons.get())
+    few = count_queries(client, "/progress")
+    for number in range(5):
+        lesson_open(
+            person=personas.student, lesson=make_course(tree.college_a, title=f"课{number}").lessons.get()
+        )
+    assert count_queries(client, "/progress") == few
+    assert len(api_get(client, personas.student, "/progress").json()) == 6
