@@ -16,9 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from archive import sniffing
 from archive.models import Document
+from archive.permissions import can_upload_documents
 from archive.services import document_create
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
@@ -49,6 +51,10 @@ ALLOWED_FILES = {
 # Reading speed used to estimate a text's real length when the author gives none (characters a minute).
 READING_CHARACTERS_PER_MINUTE = 400
 MAX_LENGTH_SECONDS = 24 * 3600
+UPLOAD_REFUSED = gettext_lazy(
+    "Uploading files here needs the right to upload documents to the unit; ask your secretary, "
+    "or write a text lesson."
+)
 
 
 def require_author(actor: Any, unit: OrgUnit) -> None:
@@ -206,6 +212,8 @@ def lesson_create(
         raise FieldErrors.single("media_file", _("Choose the lesson's file."))
     if poster_file is not None and kind != LessonKind.VIDEO:
         raise FieldErrors.single("poster_file", _("Only a video lesson has a poster image."))
+    if kind in MEDIA_LESSON_KINDS and not can_upload_documents(actor, course.unit):
+        raise FieldErrors.single("media_file", UPLOAD_REFUSED)
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
         media = poster = None
@@ -372,6 +380,8 @@ def library_item_create(
         raise FieldErrors.single("kind", _("Choose book or document."))
     length = _clean_length(length_seconds, required=False) or 600
     stored_tags = normalise_tags(tags)
+    if not can_upload_documents(actor, unit):
+        raise FieldErrors.single("uploaded_file", UPLOAD_REFUSED)
     with transaction.atomic():
         try:
             document = _store_media(actor, unit, title, uploaded_file, {"application/pdf"})

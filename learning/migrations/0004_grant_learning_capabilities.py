@@ -1,7 +1,8 @@
 """Give the standard position types the capabilities of study (each university may change them).
 
-Course authors upload media through the archive, which needs ``archive.upload_documents``: the
-branch's study member (组织委员/学习委员) is the one author who does not already hold it.
+Course authors upload media through the archive, which needs ``archive.upload_documents``; the
+branch's study member does not hold it by default, so they author text lessons unless the
+university grants it.
 """
 
 from django.db import migrations
@@ -9,7 +10,6 @@ from django.db import migrations
 AUTHOR_COURSES = "learning.author_courses"
 AUTHOR_QUESTIONS = "learning.author_questions"
 MANAGE_POINTS = "learning.manage_points"
-UPLOAD_DOCUMENTS = "archive.upload_documents"
 ALL = (AUTHOR_COURSES, AUTHOR_QUESTIONS, MANAGE_POINTS)
 
 COLLEGE_OFFICERS = {"committee_secretary", "committee_deputy", "college_organiser"}
@@ -20,7 +20,6 @@ GRANTS = {
     AUTHOR_COURSES: AUTHORS,
     AUTHOR_QUESTIONS: AUTHORS,
     MANAGE_POINTS: ORG_DEPARTMENT,
-    UPLOAD_DOCUMENTS: {"study_member"},
 }
 
 
@@ -48,6 +47,5 @@ class Migration(migrations.Migration):
     dependencies = [
         ("learning", "0003_add_courses_library_tracks"),
         ("orgs", "0002_default_position_types"),
-        ("archive", "0002_grant_archive_capabilities"),
     ]
     operations = [migrations.RunPython(grant, revoke)]

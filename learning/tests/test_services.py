@@ -285,3 +285,23 @@ def test_rankings_are_turned_on_only_with_the_right_over_the_unit(tree, personas
     services.ranking_set(actor=personas.university_admin, unit=tree.branch_a1, enabled=True)
     assert queries.rankings_enabled(tree.branch_a1)
     assert list(queries.ranking_units(personas.student)) == [tree.branch_a1]
+
+
+def test_a_study_member_without_the_upload_right_is_told_so_on_the_file_field(tree, personas):
+    from orgs.models import PartyStatus
+    from orgs.tests.factories import appoint, make_person
+
+    study_member = make_person(tree.branch_a1, name="学习委员", status=PartyStatus.FULL)
+    appoint(study_member, tree.branch_a1, "study_member")
+    course = services.course_create(actor=study_member, unit=tree.branch_a1, title="学习委员的课")
+    services.lesson_create(actor=study_member, course=course, title="图文", kind="text", body="<p>内容</p>")
+    with pytest.raises(FieldErrors) as refused:
+        services.lesson_create(
+            actor=study_member,
+            course=course,
+            title="视频",
+            kind=LessonKind.VIDEO,
+            length_seconds=60,
+            media_file=files.upload(files.mp4(), "v.mp4"),
+        )
+    assert refused.value.fields["media_file"] == [str(services.UPLOAD_REFUSED)]
