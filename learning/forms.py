@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import FieldErrors
-from learning.models import LessonKind, LibraryItem
+from learning.models import Course, LessonKind, LibraryItem
 from orgs.models import OrgUnit, PartyStatus
 
 
@@ -127,3 +127,23 @@ class PointsRuleForm(forms.Form):
         label=_("Seconds per unit"), required=False, min_value=10, max_value=3600
     )
     active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class TrackForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Kept by"), queryset=OrgUnit.objects.none())
+    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("For example: intensive-2026"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    required_hours = forms.IntegerField(label=_("Class hours needed"), min_value=1, max_value=1000)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class TrackCourseForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    class_hours = forms.IntegerField(label=_("Class hours"), min_value=1, max_value=100)
+
+    def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]

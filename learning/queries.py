@@ -381,3 +381,20 @@ def certificate_for(user: Any, certificate_id: int) -> Certificate:
         raise Http404
     permissions.refuse(user, permissions.can_author_in(user, membership.unit), membership.unit)
     return certificate
+
+
+def authored_tracks(user: Any) -> QuerySet[Track]:
+    """The tracks kept by units where ``user`` builds courses, with their total class hours."""
+    return (
+        Track.objects.filter(scope_q(user, caps.AUTHOR_COURSES, "unit__path"))
+        .select_related("unit")
+        .annotate(total_hours=Coalesce(Sum("track_courses__class_hours"), Value(0)))
+        .order_by("name", "id")
+    )
+
+
+def track_to_author(user: Any, track_id: int) -> Track:
+    """The track, if ``user`` may author it: 404 when they cannot know its unit, 403 without the right."""
+    track = get_object_or_404(Track.objects.select_related("unit"), pk=track_id)
+    permissions.refuse(user, permissions.can_author_in(user, track.unit), track.unit)
+    return track

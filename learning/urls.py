@@ -25,6 +25,8 @@ urlpatterns = [
         "author/courses/<int:course_id>/completion/", views_author.author_completion, name="author_completion"
     ),
     path("author/lessons/<int:lesson_id>/", views_author.author_lesson, name="author_lesson"),
+    path("author/tracks/", views_author.author_tracks, name="author_tracks"),
+    path("author/tracks/<int:track_id>/", views_author.author_track, name="author_track"),
     path("author/library/new/", views_author.author_library_new, name="author_library_new"),
     path(
         "author/library/<int:item_id>/status/",

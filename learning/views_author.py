@@ -28,6 +28,8 @@ from learning.forms import (
     LibraryItemForm,
     PointsRuleForm,
     RequirementForm,
+    TrackCourseForm,
+    TrackForm,
     add_service_errors,
 )
 from learning.models import CourseRequirement, Lesson, LibraryItem, PointsRule
@@ -261,5 +263,48 @@ def points_rules(request: AuthedRequest) -> HttpResponse:
     ]
     response = render(request, "learning/points_rules.html", {"rows": rows})
     if bound and any(form.errors for form in bound.values()):
+        response.status_code = 400
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def author_tracks(request: AuthedRequest) -> HttpResponse:
+    """The training tracks in the author's scope, and a form for a new one."""
+    _require_some_authoring(request)
+    form = TrackForm(request.POST or None, units=queries.author_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            track = services.track_create(actor=request.user, **form.cleaned_data)
+        except FieldErrors as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("learning:author_track", track.pk)
+    context = {"tracks": list(queries.authored_tracks(request.user)[:100]), "form": form}
+    response = render(request, "learning/author_tracks.html", context)
+    if form.errors:
+        response.status_code = 400
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def author_track(request: AuthedRequest, track_id: int) -> HttpResponse:
+    """A track's courses and their class hours; add a course (again: change its hours)."""
+    track = queries.track_to_author(request.user, track_id)
+    courses = queries.authored_courses(request.user).filter(unit__path__startswith=track.unit.path)
+    form = TrackCourseForm(request.POST or None, courses=courses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.track_course_add(actor=request.user, track=track, **form.cleaned_data)
+        except FieldErrors as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The course counts towards the track."))
+            return redirect("learning:author_track", track.pk)
+    links = list(track.track_courses.select_related("course"))
+    context = {"track": track, "links": links, "total": sum(link.class_hours for link in links), "form": form}
+    response = render(request, "learning/author_track.html", context)
+    if form.errors:
         response.status_code = 400
     return response

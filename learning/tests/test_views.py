@@ -426,3 +426,53 @@ def test_a_ranking_takes_the_same_queries_whatever_its_length(client, tree, pers
         points_award(person=person, rule_code="login", key=f"l{number + 1}", reason="登录")
     assert queries_of(client, url) == few
     assert len(client.get(url).context["rows"]) == 6
+
+
+# --- Training tracks (authors) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("persona", "expected"), AUTHOR_MATRIX.items())
+def test_a_branch_tracks_page_answers_each_persona(client, tree, personas, discipline, persona, expected):
+    person = discipline if persona == "discipline" else getattr(personas, persona)
+    track = services.track_create(
+        actor=personas.secretary, unit=tree.branch_a1, code="news", name="新闻写作", required_hours=8
+    )
+    assert get(client, person, reverse("learning:author_track", args=[track.pk])).status_code == expected
+
+
+def test_an_author_sets_up_a_track_and_its_class_hours_through_the_pages(client, tree, personas):
+    course = make_course(tree.branch_a1, title="新闻写作基础")
+    client.force_login(personas.secretary)
+    created = client.post(
+        reverse("learning:author_tracks"),
+        {"unit": tree.branch_a1.pk, "code": "news", "name": "新闻写作", "required_hours": 8},
+    )
+    assert created.status_code == 302
+    response = client.post(created["Location"], {"course": course.pk, "class_hours": 8})
+    assert response.status_code == 302
+    from learning.models import Track
+
+    track = Track.objects.get(code="news")
+    assert list(track.track_courses.values_list("course__title", "class_hours")) == [("新闻写作基础", 8)]
+    duplicate = client.post(
+        reverse("learning:author_tracks"),
+        {"unit": tree.branch_a1.pk, "code": "news", "name": "重复", "required_hours": 8},
+    )
+    assert duplicate.status_code == 400 and "code" in duplicate.context["form"].errors
+
+
+def test_the_authors_track_list_takes_the_same_queries_whatever_its_length(client, tree, personas):
+    client.force_login(personas.college_officer)
+    services.track_create(
+        actor=personas.college_officer, unit=tree.college_a, code="t0", name="班0", required_hours=8
+    )
+    few = queries_of(client, reverse("learning:author_tracks"))
+    for number in range(1, 6):
+        services.track_create(
+            actor=personas.college_officer,
+            unit=tree.branch_a1,
+            code=f"t{number}",
+            name=f"班{number}",
+            required_hours=8,
+        )
+    assert queries_of(client, reverse("learning:author_tracks")) == few
