@@ -7,7 +7,8 @@ class LearningConfig(AppConfig):
     verbose_name = _("Study")
 
     def ready(self) -> None:
-        from learning import capabilities, media, sections  # noqa: F401  (registrations)
+        from learning import capabilities, demo, media, sections  # noqa: F401  (registrations)
 
+        demo.register()
         media.register()
         sections.register()
