@@ -476,3 +476,46 @@ def test_the_authors_track_list_takes_the_same_queries_whatever_its_length(clien
             required_hours=8,
         )
     assert queries_of(client, reverse("learning:author_tracks")) == few
+
+
+# --- The remaining writes and files, by persona ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"), {"outsider": NOT_FOUND, "student": 302, "system_admin": 302}.items()
+)
+def test_marking_a_favourite_answers_by_reach(client, tree, personas, persona, expected):
+    item = make_library_item(tree.college_a, personas.college_officer)
+    client.force_login(getattr(personas, persona))
+    response = client.post(reverse("learning:library_favourite", args=[item.pk]), {"favourite": "1"})
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    {"outsider": NOT_FOUND, "student": FORBIDDEN, "discipline": FORBIDDEN, "college_officer": 302}.items(),
+)
+def test_publishing_a_library_item_answers_each_persona(
+    client, tree, personas, discipline, persona, expected
+):
+    item = make_library_item(tree.college_a, personas.college_officer, status=PublicationStatus.DRAFT)
+    client.force_login(discipline if persona == "discipline" else getattr(personas, persona))
+    response = client.post(reverse("learning:author_library_status", args=[item.pk]), {"status": "published"})
+    assert response.status_code == expected
+    item.refresh_from_db()
+    assert (item.status == PublicationStatus.PUBLISHED) == (expected == 302)
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    {"outsider": NOT_FOUND, "student": FORBIDDEN, "discipline": FORBIDDEN, "secretary": OK}.items(),
+)
+def test_a_certificate_opens_to_its_holder_and_authors_over_their_branch(
+    client, tree, personas, discipline, persona, expected
+):
+    from learning.models import Certificate, Track
+
+    track = Track.objects.create(code="news", name="新闻写作", unit=tree.university, required_hours=8)
+    certificate = Certificate.objects.create(person=personas.activist, track=track, class_hours=8)
+    client.force_login(discipline if persona == "discipline" else getattr(personas, persona))
+    assert client.get(reverse("learning:certificate_pdf", args=[certificate.pk])).status_code == expected
