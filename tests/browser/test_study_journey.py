@@ -8,8 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from learning.models import LessonProgress, PointsRule
-from learning.tests.factories import make_course
+from learning.models import Course, Lesson, LessonKind, LessonProgress, PointsRule, PublicationStatus
 from orgs.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,8 +19,16 @@ def test_a_student_studies_a_lesson_and_sees_the_points_it_earned(
 ) -> None:
     # Ten seconds of reading make a point here, so that one heartbeat earns one.
     PointsRule.objects.filter(code="reading_time").update(unit_seconds=10)
-    course = make_course(tree.college_a, title="党的二十大精神", lessons=1, length=600)
-    lesson = course.lessons.get()
+    course = Course.objects.create(
+        unit=tree.college_a, title="党的二十大精神", status=PublicationStatus.PUBLISHED
+    )
+    lesson = Lesson.objects.create(
+        course=course,
+        title="党的二十大精神 第1课",
+        kind=LessonKind.TEXT,
+        body="<p>为人民服务</p>",
+        length_seconds=600,
+    )
     base = live_server.url
 
     page.goto(f"{base}/accounts/login/")
