@@ -72,6 +72,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "learning.migrations.0002_default_points_rules",
     "dues.migrations.0002_grant_dues_capabilities",
     "learning.migrations.0003_grant_question_authors",
+    "learning.migrations.0006_grant_learning_capabilities",
 ]
 
 

@@ -157,3 +157,80 @@ def run(burst: Burst, port: int, size: str) -> dict[str, Any]:
         "retry": retry.as_dict(),
         "invariant_problems": problems,
     }
+
+
+# --- The bursts ---------------------------------------------------------------------------------------
+
+CHECK_IN_PEOPLE = 300
+
+
+def check_in_setup(size: str) -> tuple[list[Call], Callable[[], list[str]], Callable[[], None]]:
+    """A meeting of the largest college with 300 invitees, each checking in by the screen's short code."""
+    from django.utils import timezone
+
+    from accounts.models import AccessToken
+    from orglife import checkin_codes
+    from orglife.models import CheckIn, Invitation, Meeting, MeetingStatus
+    from orgs.models import Membership, OrgUnit, Position, UnitKind
+
+    # The first college with enough members: a college-wide party lesson in one hall.
+    for college in OrgUnit.objects.filter(kind=UnitKind.COLLEGE_COMMITTEE).order_by("path"):
+        people = list(
+            Membership.objects.filter(unit__path__startswith=college.path)
+            .order_by("person_id")
+            .values_list("person_id", flat=True)[:CHECK_IN_PEOPLE]
+        )
+        if len(people) == CHECK_IN_PEOPLE:
+            break
+    else:
+        raise LookupError(f"no college of the bench data has {CHECK_IN_PEOPLE} members")
+    organiser = Position.objects.active().filter(unit=college).values_list("person_id", flat=True).first()
+    if organiser is None:
+        raise LookupError(f"{college} has no officer to organise the meeting")
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        unit=college,
+        kind="party_lesson",
+        title="bench: check-in burst",
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=2),
+        status=MeetingStatus.PUBLISHED,
+        published_at=now,
+        organiser_id=organiser,
+    )
+    Invitation.objects.bulk_create([Invitation(meeting=meeting, person_id=pk) for pk in people])
+    tokens = bench_tokens(people, "bench-burst")
+    secret, meeting_id = meeting.check_in_secret, meeting.pk
+
+    def current_code(call: Call) -> None:
+        window = checkin_codes.window_at(timezone.now())
+        call.body = {"code": checkin_codes.short_code(secret, meeting_id, window), "meeting_id": meeting_id}
+
+    calls = [Call("POST", "/api/v1/check-ins", tokens[pk], prepare=current_code) for pk in people]
+
+    def invariant() -> list[str]:
+        problems = []
+        rows = CheckIn.objects.filter(meeting_id=meeting_id)
+        counted = rows.count()
+        distinct = rows.values("person_id").distinct().count()
+        if counted < len(people):
+            problems.append(f"{len(people) - counted} check-ins lost ({counted} of {len(people)} stored)")
+        if counted != distinct or counted > len(people):
+            problems.append(f"check-ins doubled: {counted} rows for {distinct} people")
+        return problems
+
+    def cleanup() -> None:
+        AccessToken.objects.filter(user_id__in=people, name="bench-burst").update(revoked_at=timezone.now())
+        Meeting.objects.filter(pk=meeting_id).delete()
+
+    return calls, invariant, cleanup
+
+
+BURSTS = [
+    Burst(
+        "check_in_burst",
+        f"{CHECK_IN_PEOPLE} invitees of one meeting check in by the short code (POST /api/v1/check-ins), "
+        "then all of them again",
+        check_in_setup,
+    ),
+]

@@ -50,8 +50,24 @@ def table(result: dict[str, Any]) -> str:
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
     text = [_line(lines[0], widths), rule, *(_line(line, widths) for line in lines[1:]), rule]
+    if result.get("bursts"):
+        text.append("")
+        text.append("bursts (every person once, then every person again; Python clients on the same cores):")
+        text.extend(f"  {name}: {burst_line(row)}" for name, row in result["bursts"].items())
     text.extend(footer(result))
     return "\n".join(text)
+
+
+def burst_line(row: dict[str, Any]) -> str:
+    """One burst in words: both passes' throughput, p99 and errors, and what the invariant found."""
+    first, retry = row["first"], row["retry"]
+    found = "; ".join(row["invariant_problems"]) or "none lost, none doubled"
+    return (
+        f"{row['people']} people: {first['rps']:.0f} req/s, p50 {first['p50_ms']:.0f} ms, "
+        f"p99 {first['p99_ms']:.0f} ms, {first['errors']} errors {first['statuses']}; "
+        f"retry {retry['rps']:.0f} req/s, p99 {retry['p99_ms']:.0f} ms, {retry['errors']} errors "
+        f"{retry['statuses']}; {found}"
+    )
 
 
 def _line(cells: list[str], widths: list[int]) -> str:

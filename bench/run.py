@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench import report, wrk
+from bench import bursts, report, wrk
 from bench.scenarios import CEILING, SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -531,6 +531,12 @@ def main() -> int:
     try:
         prepared = prepare(chosen, config["size"], config["port"])
         rows, ceilings = measure(prepared, config, f"http://127.0.0.1:{config['port']}")
+        burst_rows: dict[str, dict[str, Any]] = {}
+        for burst in bursts.BURSTS:
+            if not config["only"] or burst.name in config["only"]:
+                log(f"{burst.name}: {burst.description}")
+                burst_rows[burst.name] = bursts.run(burst, config["port"], config["size"])
+                log(f"  {report.burst_line(burst_rows[burst.name])}")
         memory = granian_memory(server)
     finally:
         stop_server(server)
@@ -546,6 +552,7 @@ def main() -> int:
         "ceilings": ceilings,
         "memory": memory,
         "scenarios": rows,
+        "bursts": burst_rows,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started_at:%Y%m%d-%H%M%S}-{config['size']}.json"
@@ -555,10 +562,13 @@ def main() -> int:
     print(f"written to {path.relative_to(ROOT)}")
     failed = False
     bad_status = [name for name, row in rows.items() if row["status"] >= 400]
+    bad_status += [
+        name for name, row in burst_rows.items() if row["first"]["errors"] or row["retry"]["errors"]
+    ]
     if bad_status:
         print(f"FAILED: the test client got an error status for {', '.join(bad_status)}")
         failed = True
-    broken = [name for name, row in rows.items() if row["invariant_problems"]]
+    broken = [name for name, row in {**rows, **burst_rows}.items() if row["invariant_problems"]]
     if broken:
         print(f"FAILED: invariants broken after {', '.join(broken)} (see the log above)")
         failed = True

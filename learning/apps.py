@@ -7,4 +7,14 @@ class LearningConfig(AppConfig):
     verbose_name = _("Study")
 
     def ready(self) -> None:
-        from learning import capabilities_quiz  # noqa: F401  (registrations)
+        from learning import (  # noqa: F401  (registrations)
+            capabilities,
+            capabilities_quiz,
+            demo,
+            media,
+            sections,
+        )
+
+        demo.register()
+        media.register()
+        sections.register()
