@@ -224,14 +224,15 @@ def attendance_summary(entries: list[AttendanceEntry]) -> dict[str, int]:
     return summary
 
 
-def last_attended(person_ids: Iterable[int]) -> dict[int, date]:
+def last_attended(person_ids: Iterable[int] | QuerySet[Any]) -> dict[int, date]:
     """The local day of each person's last attended meeting or activity (absent: none recorded).
 
     What dues asks to warn of six months without organisational life (DOMAIN.md §4); cancelled
-    meetings never count. One query whatever the number of people.
+    meetings never count. ``person_ids`` may be a queryset of ids (used as a subquery); one query
+    whatever the number of people.
     """
     rows = (
-        CheckIn.objects.filter(person_id__in=list(person_ids))
+        CheckIn.objects.filter(person_id__in=person_ids)
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .order_by()
         .values("person_id")
