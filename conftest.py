@@ -69,6 +69,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "moderation.migrations.0002_grant_moderation_capabilities",
     "moderation.migrations.0003_add_default_lexicon",
     "orglife.migrations.0002_grant_orglife_capabilities",
+    "publishing.migrations.0002_grant_publishing_capabilities",
 ]
 
 
