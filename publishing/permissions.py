@@ -1,7 +1,8 @@
 """Who may write, review, approve and manage channels: pure yes/no questions over a channel's unit.
 
-A capability held over the channel's unit (directly or through an ancestor) decides. Out of scope
-is 404, in scope without the right 403 (``require_over_unit``); authors always see their own items.
+A capability held over the channel's unit (directly or through an ancestor) decides. A person who
+cannot know the unit (no position reaching it, no membership in a branch inside it) gets 404; one
+who can but lacks the right gets 403 (``require_capability``); authors always see their own items.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from core.permissions import can, grants, in_scope, is_system_admin
+from archive.permissions import knows_unit
+from core.permissions import can, grants, is_system_admin
 from orgs.models import OrgUnit
 from publishing import capabilities as caps
 from publishing.models import Article, Channel
@@ -74,11 +76,13 @@ def can_open_publishing(user: Any) -> bool:
 
 
 def require_over_unit(user: Any, unit: OrgUnit, capabilities: Iterable[str]) -> None:
-    """Raise 404 when ``unit`` is out of the user's scope, 403 when none of ``capabilities`` is held."""
-    if not in_scope(user, unit):
-        raise Http404
-    if not any(can(user, code, unit) for code in capabilities):
-        raise PermissionDenied
+    """Pass when any of ``capabilities`` is held over ``unit``; else 403 if the user knows the unit, 404."""
+    require_or_refuse(user, any(can(user, code, unit) for code in capabilities), unit)
+
+
+def require_capability(user: Any, capability: str, unit: OrgUnit) -> None:
+    """Pass when ``capability`` is held over ``unit``; else 403 if the user knows the unit, 404."""
+    require_or_refuse(user, can(user, capability, unit), unit)
 
 
 def require_article_visible(user: Any, article: Article) -> None:
@@ -89,9 +93,9 @@ def require_article_visible(user: Any, article: Article) -> None:
 
 
 def require_or_refuse(user: Any, allowed: bool, unit: OrgUnit) -> None:
-    """Raise 404 when ``unit`` is out of the user's scope, 403 when in scope but ``allowed`` is false."""
+    """Raise 404 when the user cannot know ``unit``, 403 when they can but ``allowed`` is false."""
     if allowed:
         return
-    if not in_scope(user, unit):
-        raise Http404
-    raise PermissionDenied
+    if knows_unit(user, unit):
+        raise PermissionDenied
+    raise Http404

@@ -24,7 +24,6 @@ from archive.models import Document
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
 from core.notifications import register_kind
-from core.permissions import can, require
 from core.richtext import plain_text, sanitize_html
 from core.services import notifications_send
 from orgs.models import OrgUnit, Position, PositionType
@@ -172,7 +171,7 @@ def article_create(*, actor: Any, channel: Channel, data: ArticleInput, kind: st
     needs the archive's upload right. Every text is stored cleaned: title, summary and tags as plain
     text, the body through ``sanitize_html``.
     """
-    require(actor, caps.WRITE, channel.unit)
+    permissions.require_capability(actor, caps.WRITE, channel.unit)
     values = _clean_input(data, kind=kind)
     with transaction.atomic():
         files = _upload_files(actor, channel.unit, data)
@@ -200,7 +199,7 @@ def article_update(*, actor: Any, article: Article, data: ArticleInput) -> Artic
     permissions.require_article_visible(actor, article)
     if not permissions.is_author(actor, article):
         raise PermissionDenied
-    require(actor, caps.WRITE, article.channel.unit)
+    permissions.require_capability(actor, caps.WRITE, article.channel.unit)
     values = _clean_input(data, kind=article.kind)
     with transaction.atomic():
         locked = Article.objects.select_for_update().select_related("channel").get(pk=article.pk)
@@ -272,7 +271,7 @@ def article_submit(*, actor: Any, article: Article) -> ReviewTask:
     permissions.require_article_visible(actor, article)
     if not permissions.is_author(actor, article):
         raise PermissionDenied
-    require(actor, caps.WRITE, article.channel.unit)
+    permissions.require_capability(actor, caps.WRITE, article.channel.unit)
     with transaction.atomic():
         locked = (
             Article.objects.select_for_update().select_related("channel__unit", "author").get(pk=article.pk)
@@ -459,8 +458,7 @@ def article_withdraw(*, actor: Any, article: Article, reason: str) -> Article:
     The author is told; the item becomes editable again and must pass review once more.
     """
     permissions.require_article_visible(actor, article)
-    if not can(actor, caps.APPROVE, article.channel.unit):
-        raise PermissionDenied
+    permissions.require_capability(actor, caps.APPROVE, article.channel.unit)
     reason = (reason or "").strip()
     if not reason:
         raise FieldErrors.single("reason", _("Say why the article is withdrawn."))

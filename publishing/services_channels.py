@@ -21,11 +21,11 @@ from archive.models import Document
 from archive.services import document_create
 from core.audit import audit_record
 from core.errors import FieldErrors
-from core.permissions import require
 from core.richtext import sanitize_html
 from orgs.models import OrgUnit
 from publishing import cache as page_cache
 from publishing import capabilities as caps
+from publishing import permissions
 from publishing.models import Article, ArticleViews, Channel
 
 MEDIA_PURPOSE = "publishing"
@@ -109,7 +109,7 @@ def channel_save(
     Needs ``publishing.manage_channel`` over the unit. The web address must be free; public pages
     of the channel are refreshed once the change is committed.
     """
-    require(actor, caps.MANAGE_CHANNEL, unit)
+    permissions.require_capability(actor, caps.MANAGE_CHANNEL, unit)
     values = _clean_channel_input(
         name=name,
         slug=slug,
@@ -151,7 +151,7 @@ def channel_save(
 
 def article_pin(*, actor: Any, article: Article, pinned: bool) -> Article:
     """Pin a published item to the top of its channel's page, or unpin it (channel managers)."""
-    require(actor, caps.MANAGE_CHANNEL, article.channel.unit)
+    permissions.require_capability(actor, caps.MANAGE_CHANNEL, article.channel.unit)
     with transaction.atomic():
         locked = Article.objects.select_for_update().select_related("channel").get(pk=article.pk)
         if locked.is_pinned == pinned:
