@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.test import TestCase
+
 from publishing import services
 from publishing.models import Article, Channel
 from publishing.services import ArticleInput
 from publishing.services_channels import channel_save
+
+def committed():
+    """Run the on-commit callbacks (cache refreshes, tasks) of the block, as a real commit would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
 
 BODY = "<h2>学习贯彻</h2><p>支部开展主题党日活动。</p><blockquote>不忘初心</blockquote>"
 
@@ -49,8 +56,9 @@ def approved_once(personas, channel: Channel, **fields) -> Article:
 def published(personas, channel: Channel, *, publish_at: datetime | None = None, **fields) -> Article:
     """Written by the propaganda member, reviewed by the secretary, approved by the college officer."""
     article = approved_once(personas, channel, **fields)
-    services.review_decide(
-        actor=personas.college_officer, article=article, decision="approve", publish_at=publish_at
-    )
+    with committed():
+        services.review_decide(
+            actor=personas.college_officer, article=article, decision="approve", publish_at=publish_at
+        )
     article.refresh_from_db()
     return article
