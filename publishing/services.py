@@ -73,12 +73,18 @@ class ArticleInput:
     poster_file: Any = None
 
 
+def plain_field(value: str) -> str:
+    """A one-line text field as plain text: markup removed, and no angle brackets left that a
+    careless consumer (a mini-program, a pasted export) could take for markup."""
+    return plain_text(value or "").replace("<", "＜").replace(">", "＞")
+
+
 def parse_tags(raw: str | list[str]) -> list[str]:
     """Tags from "党史, 学习 #青年" or a list: plain text, without duplicates, in the order written."""
-    parts = raw if isinstance(raw, list) else _TAG_SEPARATORS.split(raw or "")
+    parts = [str(part) for part in raw] if isinstance(raw, list) else _TAG_SEPARATORS.split(plain_field(raw))
     tags: list[str] = []
     for part in parts:
-        tag = plain_text(str(part)).strip()
+        tag = plain_field(part).strip()
         if tag and tag not in tags:
             tags.append(tag)
     return tags
@@ -87,8 +93,8 @@ def parse_tags(raw: str | list[str]) -> list[str]:
 def _clean_input(data: ArticleInput, *, kind: str) -> dict[str, Any]:
     """The author's input checked and cleaned: plain-text title, summary and tags, sanitised body."""
     errors: dict[str, list[str]] = {}
-    title = plain_text(data.title or "")
-    summary = plain_text(data.summary or "")
+    title = plain_field(data.title)
+    summary = plain_field(data.summary)
     tags = parse_tags(data.tags)
     body = sanitize_html(data.body or "")
     if not title:

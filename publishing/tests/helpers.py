@@ -11,6 +11,7 @@ from publishing.models import Article, Channel
 from publishing.services import ArticleInput
 from publishing.services_channels import channel_save
 
+
 def committed():
     """Run the on-commit callbacks (cache refreshes, tasks) of the block, as a real commit would."""
     return TestCase.captureOnCommitCallbacks(execute=True)

@@ -49,7 +49,9 @@ def test_an_unknown_channel_is_not_found(client, db):
 
 
 def test_the_article_page_has_its_title_share_tags_and_qr_code(client, personas, channel):
-    cover = media_upload(actor=personas.secretary, unit=channel.unit, uploaded_file=files.upload(files.png(), "c.png"))
+    cover = media_upload(
+        actor=personas.secretary, unit=channel.unit, uploaded_file=files.upload(files.png(), "c.png")
+    )
     article = published(personas, channel, title="学习二十大", cover_file=None)
     article.cover = cover
     article.save(update_fields=["cover"])
@@ -69,7 +71,9 @@ def test_the_article_page_has_its_title_share_tags_and_qr_code(client, personas,
     assert "csrfmiddlewaretoken" not in content
 
 
-def test_a_cached_page_needs_no_query_and_publishing_refreshes_it(client, personas, channel, django_assert_num_queries):
+def test_a_cached_page_needs_no_query_and_publishing_refreshes_it(
+    client, personas, channel, django_assert_num_queries
+):
     first = published(personas, channel, title="第一篇")
     page(client, channel)  # fills the cache
 
@@ -84,7 +88,9 @@ def test_a_cached_page_needs_no_query_and_publishing_refreshes_it(client, person
     assert "第一篇" not in page(client, channel).content.decode()
 
 
-def test_a_cached_article_is_served_without_touching_the_article(client, personas, channel, django_assert_num_queries):
+def test_a_cached_article_is_served_without_touching_the_article(
+    client, personas, channel, django_assert_num_queries
+):
     article = published(personas, channel)
     article_page(client, article)
 
@@ -113,7 +119,9 @@ def test_pinned_items_come_first(client, personas, channel):
     assert content.index("置顶的旧文") < content.index("较新的文章")
 
 
-def test_the_channel_page_uses_a_fixed_number_of_queries(client, personas, channel, django_assert_num_queries):
+def test_the_channel_page_uses_a_fixed_number_of_queries(
+    client, personas, channel, django_assert_num_queries
+):
     published(personas, channel)
     with django_assert_num_queries(3):  # channel, count, items
         page(client, channel)
@@ -137,7 +145,9 @@ def test_the_atom_feed_lists_published_items(client, personas, channel):
     )
 
 
-def test_views_are_counted_once_per_visitor_per_day_without_recording_who(client, personas, channel, time_machine):
+def test_views_are_counted_once_per_visitor_per_day_without_recording_who(
+    client, personas, channel, time_machine
+):
     time_machine.move_to(datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI), tick=False)
     article = published(personas, channel)
 
@@ -154,7 +164,9 @@ def test_views_are_counted_once_per_visitor_per_day_without_recording_who(client
 
 
 def test_media_is_public_only_once_a_published_item_uses_it(client, personas, channel):
-    image = media_upload(actor=personas.secretary, unit=channel.unit, uploaded_file=files.upload(files.png(), "p.png"))
+    image = media_upload(
+        actor=personas.secretary, unit=channel.unit, uploaded_file=files.upload(files.png(), "p.png")
+    )
     body = f'<p>图</p><figure><img src="/channels/media/{image.public_id}/" alt="图"></figure>'
     article = make_article(personas.propaganda, channel, body=body)
     url = reverse("channels:media", args=[image.public_id])

@@ -19,7 +19,16 @@ pytestmark = pytest.mark.django_db
 OK, FORBIDDEN, NOT_FOUND = 200, 403, 404
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-PERSONAS = ("outsider", "student", "activist", "propaganda", "secretary", "college_officer", "university_admin", "system_admin")
+PERSONAS = (
+    "outsider",
+    "student",
+    "activist",
+    "propaganda",
+    "secretary",
+    "college_officer",
+    "university_admin",
+    "system_admin",
+)
 
 
 def matrix(**overrides: int) -> dict[str, int]:
@@ -71,7 +80,9 @@ def test_the_channel_page_answers_each_persona(client, tree, personas, channel, 
 
 
 @pytest.mark.parametrize(("persona", "expected"), SECTION.items())
-def test_the_section_pages_open_to_people_with_a_publishing_right(client, personas, channel, persona, expected):
+def test_the_section_pages_open_to_people_with_a_publishing_right(
+    client, personas, channel, persona, expected
+):
     client.force_login(getattr(personas, persona))
     for name in ("publishing:index", "publishing:reviews"):
         assert client.get(reverse(name)).status_code == (OK if expected == OK else NOT_FOUND)
@@ -101,7 +112,9 @@ def test_an_author_writes_submits_and_sees_the_status(client, personas, channel)
 
 def test_a_form_with_a_missing_title_names_the_field(client, personas, channel):
     client.force_login(personas.propaganda)
-    response = client.post(reverse("publishing:article_new", args=[channel.pk]), {"title": "", "category": "other"})
+    response = client.post(
+        reverse("publishing:article_new", args=[channel.pk]), {"title": "", "category": "other"}
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["title"]
 
@@ -123,7 +136,8 @@ def test_the_approver_schedules_through_the_page_in_shanghai_time(client, person
     assert "Asia/Shanghai" in page
 
     response = client.post(
-        reverse("publishing:review", args=[article.pk]), {"decision": "approve", "publish_at": "2026-12-01T20:00"}
+        reverse("publishing:review", args=[article.pk]),
+        {"decision": "approve", "publish_at": "2026-12-01T20:00"},
     )
     assert response.status_code == 302
     article.refresh_from_db()
@@ -136,7 +150,9 @@ def test_the_approver_schedules_through_the_page_in_shanghai_time(client, person
 def test_returning_without_a_reason_is_refused_on_the_page(client, personas, channel):
     article = submitted(personas.propaganda, channel)
     client.force_login(personas.secretary)
-    response = client.post(reverse("publishing:review", args=[article.pk]), {"decision": "return", "reason": ""})
+    response = client.post(
+        reverse("publishing:review", args=[article.pk]), {"decision": "return", "reason": ""}
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["reason"]
 
@@ -152,7 +168,9 @@ def test_withdrawing_through_the_page(client, personas, channel):
 def test_a_channel_is_created_with_a_logo_and_refuses_a_bad_colour(client, tree, personas):
     client.force_login(personas.secretary)
     url = reverse("publishing:channel_edit", args=[tree.branch_a1.pk])
-    bad = client.post(url, {"name": "甲一", "slug": "a1", "primary_colour": "red", "accent_colour": "#ffffff"})
+    bad = client.post(
+        url, {"name": "甲一", "slug": "a1", "primary_colour": "red", "accent_colour": "#ffffff"}
+    )
     assert bad.status_code == 400 and bad.context["form"].errors["primary_colour"]
 
     client.post(
@@ -185,7 +203,9 @@ def test_the_editor_page_loads_the_vendored_editor_and_keeps_the_textarea(client
     assert "http://" not in content.replace("http://testserver", "")
 
 
-def test_my_list_and_the_review_queue_use_a_fixed_number_of_queries(client, personas, channel, django_assert_num_queries):
+def test_my_list_and_the_review_queue_use_a_fixed_number_of_queries(
+    client, personas, channel, django_assert_num_queries
+):
     submitted(personas.propaganda, channel)
     client.force_login(personas.propaganda)
     client.get(reverse("publishing:index"))
