@@ -35,7 +35,7 @@ router = Router(tags=["publishing"], auth=api_auth)
 
 TRANSITION_CODES = (
     "`publishing.not_a_draft`, `publishing.empty`, `publishing.no_video`, `publishing.not_in_review`, "
-    "`publishing.same_reviewer`, `publishing.not_withdrawable`"
+    "`publishing.same_reviewer`, `publishing.review_moved`, `publishing.not_withdrawable`"
 )
 
 
@@ -194,6 +194,7 @@ def decide_review(request: AuthedRequest, article_id: int, payload: DecisionIn) 
         decision=payload.decision,
         reason=payload.reason,
         publish_at=payload.publish_at,
+        level=payload.level,
     )
     return queries.article_get(request.user, article_id)
 

@@ -87,6 +87,7 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return the article."),
     )
+    level = forms.IntegerField(widget=forms.HiddenInput, required=False)
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
         required=False,

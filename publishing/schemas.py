@@ -143,6 +143,10 @@ class ArticleIn(Schema):
 
 class DecisionIn(Schema):
     decision: Literal["approve", "return"]
+    level: int | None = Field(
+        None,
+        description="The review level you decide (as listed); refused with 409 if it was decided meanwhile.",
+    )
     reason: str = Field("", max_length=500, description="Required to return.")
     publish_at: datetime | None = Field(
         None, description="Last level only: publish at this time (ISO 8601 with offset); omitted: now."

@@ -343,13 +343,16 @@ def review_decide(
     decision: str,
     reason: str = "",
     publish_at: datetime | None = None,
+    level: int | None = None,
 ) -> ReviewTask:
     """Decide the article's active review level: ``approve`` or ``return`` (a reason is required).
 
     Approving a level before the last sends it to the next level's reviewers. Approving the last
     level (``publishing.approve``) publishes it now, or schedules it for ``publish_at``. Returning
     sends it back to the author as a draft. The author cannot review their own article, and one
-    person decides at most one level of a submission.
+    person decides at most one level of a submission. With ``level`` (the level the reviewer saw),
+    a decision arriving after someone else already decided that level is refused, not applied to
+    the next one.
     """
     reason = (reason or "").strip()
     if decision not in ("approve", "return"):
@@ -374,6 +377,11 @@ def review_decide(
         if task is None or locked.status != ArticleStatus.IN_REVIEW:
             raise DomainError(
                 "publishing.not_in_review", _("This article is not waiting for a review decision.")
+            )
+        if level is not None and level != task.level:
+            raise DomainError(
+                "publishing.review_moved",
+                _("Someone else decided this review level a moment ago; open the article again."),
             )
         if not permissions.can_decide_level(actor, locked, task.level):
             raise PermissionDenied

@@ -240,7 +240,7 @@ def review(request: AuthedRequest, article_id: int) -> HttpResponse:
     permissions.require_or_refuse(
         request.user, permissions.can_decide_level(request.user, item, item.review_level), item.channel.unit
     )
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, initial={"level": item.review_level})
     last_level = item.review_level >= permissions.review_levels()
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,6 +250,7 @@ def review(request: AuthedRequest, article_id: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 publish_at=form.cleaned_data["publish_at"] if last_level else None,
+                level=form.cleaned_data["level"],
             )
         except (FieldErrors, DomainError) as exc:
             _add_errors(form, exc)

@@ -346,3 +346,14 @@ def test_every_transition_is_audited(personas, channel):
     for action in ("publishing.article.create", "publishing.article.submit", "publishing.review.decide",
                    "publishing.article.publish", "publishing.article.withdraw"):  # fmt: skip
         assert action in actions
+
+
+def test_a_decision_for_a_level_decided_meanwhile_is_refused_not_moved_on(personas, channel):
+    article = submitted(personas.propaganda, channel)
+    services.review_decide(actor=personas.secretary, article=article, decision="approve", level=1)
+
+    with pytest.raises(DomainError) as refusal:
+        services.review_decide(actor=personas.college_officer, article=article, decision="approve", level=1)
+    assert refusal.value.code == "publishing.review_moved"
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.IN_REVIEW
