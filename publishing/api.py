@@ -142,8 +142,8 @@ def create_article(request: AuthedRequest, channel_id: int, payload: ArticleIn) 
 @router.post(
     "/publishing/articles/{article_id}/submit",
     operation_id="submit_article",
-    response={200: MyArticleOut, **error_responses(401, 403, 404, 409)},
-    openapi_extra=error_openapi(401, 403, 404, 409, notes={409: "Codes: " + TRANSITION_CODES}),
+    response={200: MyArticleOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(400, 401, 403, 404, 409, notes={409: "Codes: " + TRANSITION_CODES}),
     summary="Submit your draft for review",
 )
 def submit_article(request: AuthedRequest, article_id: int) -> Article:
