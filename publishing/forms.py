@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from publishing.models import DEFAULT_ACCENT_COLOUR, DEFAULT_PRIMARY_COLOUR, Category
 
@@ -24,13 +25,18 @@ class RichTextarea(forms.Textarea):
 class ArticleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("publishing", "Summary"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("publishing", "Category"), choices=Category.choices, initial=Category.OTHER
+    )
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=300, help_text=_("Separate tags with commas or spaces.")
     )
-    body = forms.CharField(label=_("Text"), required=False, widget=RichTextarea())
+    body = forms.CharField(label=pgettext_lazy("publishing", "Text"), required=False, widget=RichTextarea())
     cover_file = forms.FileField(
         label=_("Cover image"),
         required=False,
@@ -76,8 +82,8 @@ class ChannelForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("return", _("Return to the author"))],
+        label=pgettext_lazy("publishing", "Decision"),
+        choices=[("approve", pgettext_lazy("publishing", "Approve")), ("return", _("Return to the author"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(

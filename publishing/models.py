@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archive.models import Document
 from orgs.models import OrgUnit
@@ -107,17 +108,22 @@ class Article(models.Model):
     channel = models.ForeignKey(
         Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="articles"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    kind = models.CharField(
+        pgettext_lazy("publishing", "kind"), max_length=10, choices=Kind.choices, default=Kind.ARTICLE
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     category = models.CharField(
-        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+        pgettext_lazy("publishing", "category"),
+        max_length=20,
+        choices=Category.choices,
+        default=Category.OTHER,
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(pgettext_lazy("publishing", "text"), blank=True)
     cover = models.ForeignKey(
         Document,
         verbose_name=_("cover image"),
@@ -207,9 +213,11 @@ class ArticleRevision(AppendOnly):
     number = models.PositiveIntegerField(_("revision"))
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(
+        pgettext_lazy("publishing", "category"), max_length=20, choices=Category.choices
+    )
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(pgettext_lazy("publishing", "text"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.PROTECT, related_name="+"
     )

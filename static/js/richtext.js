@@ -14,13 +14,13 @@
   var LABELS = {
     "zh-CN": {
       bold: "加粗", italic: "斜体", h2: "标题", h3: "小标题", quote: "引用", ol: "编号列表",
-      ul: "项目列表", link: "链接", image: "插入图片", clear: "清除格式",
+      ul: "项目列表", link: "链接", image: "插入图片", imageShort: "图片", clear: "清除格式",
       linkPrompt: "链接地址（https://…）", captionPrompt: "图片说明（可不填）",
       uploading: "正在上传图片…", uploadFailed: "图片上传失败："
     },
     en: {
       bold: "Bold", italic: "Italic", h2: "Heading", h3: "Subheading", quote: "Quote", ol: "Numbered list",
-      ul: "Bulleted list", link: "Link", image: "Insert image", clear: "Clear formatting",
+      ul: "Bulleted list", link: "Link", image: "Insert image", imageShort: "Image", clear: "Clear formatting",
       linkPrompt: "Link address (https://…)", captionPrompt: "Caption (optional)",
       uploading: "Uploading the image…", uploadFailed: "The image could not be uploaded: "
     }
@@ -29,12 +29,6 @@
 
   function exec(command, value) {
     return document.execCommand(command, false, value);
-  }
-
-  function escapeHtml(value) {
-    var div = document.createElement("div");
-    div.textContent = value;
-    return div.innerHTML;
   }
 
   /* Keep the structure of pasted HTML, drop everything that styles or runs. */
@@ -93,6 +87,36 @@
       textarea.value = editor.content.innerHTML;
     }
 
+    /* A figure is a block of its own: put it after the block holding the caret (never inside a
+     * paragraph, where browsers would split it), then a fresh paragraph to go on writing in. */
+    function insertFigure(url, caption) {
+      var figure = document.createElement("figure");
+      var image = document.createElement("img");
+      image.setAttribute("src", url);
+      image.setAttribute("alt", caption);
+      figure.appendChild(image);
+      if (caption) {
+        var figcaption = document.createElement("figcaption");
+        figcaption.textContent = caption;
+        figure.appendChild(figcaption);
+      }
+      var next = document.createElement("p");
+      next.appendChild(document.createElement("br"));
+      var block = selection ? selection.startContainer : null;
+      while (block && block.parentNode !== editor.content) block = block.parentNode;
+      if (block) editor.content.insertBefore(figure, block.nextSibling);
+      else editor.content.appendChild(figure);
+      editor.content.insertBefore(next, figure.nextSibling);
+      var range = document.createRange();
+      range.setStart(next, 0);
+      range.collapse(true);
+      var current = window.getSelection();
+      current.removeAllRanges();
+      current.addRange(range);
+      editor.content.focus();
+      sync();
+    }
+
     function block(tag) {
       return function () { exec("formatBlock", "<" + tag + ">"); };
     }
@@ -106,7 +130,7 @@
       { name: "olist", icon: "1.", title: text.ol, result: function () { exec("insertOrderedList"); } },
       { name: "ulist", icon: "•", title: text.ul, result: function () { exec("insertUnorderedList"); } },
       {
-        name: "link", icon: "🔗", title: text.link, result: function () {
+        name: "link", icon: text.link, title: text.link, result: function () {
           var url = window.prompt(text.linkPrompt, "https://");
           if (url && /^(https?:|mailto:)/i.test(url)) exec("createLink", url);
         }
@@ -123,21 +147,11 @@
       picker.addEventListener("change", function () {
         if (!picker.files.length) return;
         upload(form, picker.files[0], status).then(function (url) {
-          var caption = window.prompt(text.captionPrompt, "") || "";
-          editor.content.focus();
-          if (selection) {
-            var range = window.getSelection();
-            range.removeAllRanges();
-            range.addRange(selection);
-          }
-          var html = '<figure><img src="' + escapeHtml(url) + '" alt="' + escapeHtml(caption) + '">' +
-            (caption ? "<figcaption>" + escapeHtml(caption) + "</figcaption>" : "") + "</figure><p><br></p>";
-          exec("insertHTML", html);
-          sync();
+          insertFigure(url, window.prompt(text.captionPrompt, "") || "");
         }).catch(function () {}).then(function () { picker.value = ""; });
       });
       actions.push({
-        name: "image", icon: "🖼", title: text.image, result: function () {
+        name: "image", icon: text.imageShort, title: text.image, result: function () {
           var current = window.getSelection();
           selection = current.rangeCount ? current.getRangeAt(0) : null;
           picker.click();
