@@ -227,3 +227,21 @@ def test_my_list_and_the_review_queue_use_a_fixed_number_of_queries(
     client.get(reverse("publishing:reviews"))
     with django_assert_num_queries(queue_queries):
         client.get(reverse("publishing:reviews"))
+
+
+def test_the_home_page_offers_publishing_to_writers_and_the_unit_card_links_the_channel(
+    client, tree, personas
+):
+    client.force_login(personas.student)
+    assert reverse("publishing:index") not in client.get(reverse("home")).content.decode()
+    client.force_login(personas.secretary)
+    assert reverse("publishing:index") in client.get(reverse("home")).content.decode()
+    from core.sections import unit_links_for
+
+    links = [link["url"] for link in unit_links_for(personas.secretary, tree.branch_a1)]
+    assert reverse("publishing:channel_edit", args=[tree.branch_a1.pk]) in links
+    assert not [
+        link
+        for link in unit_links_for(personas.propaganda, tree.branch_a1)
+        if link["code"] == "publishing.channel"
+    ]

@@ -357,3 +357,28 @@ def test_a_decision_for_a_level_decided_meanwhile_is_refused_not_moved_on(person
     assert refusal.value.code == "publishing.review_moved"
     article.refresh_from_db()
     assert article.status == ArticleStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize("persona", ["secretary", "college_officer", "student", "outsider"])
+def test_only_the_author_changes_a_draft(personas, channel, persona):
+    article = make_article(personas.propaganda, channel)
+    with pytest.raises((PermissionDenied, Http404)):
+        services.article_update(
+            actor=getattr(personas, persona), article=article, data=ArticleInput(title="改")
+        )
+    article.refresh_from_db()
+    assert article.title == "主题党日活动"
+
+
+def test_the_safety_job_is_scheduled_and_publishes_what_is_due(personas, channel, time_machine):
+    from core.scheduler import schedule_due_jobs
+    from publishing.tests.helpers import committed
+
+    time_machine.move_to(datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI), tick=False)
+    article = published(personas, channel, publish_at=datetime(2026, 12, 1, 9, 3, tzinfo=SHANGHAI))
+    time_machine.move_to(datetime(2026, 12, 1, 9, 5, tzinfo=SHANGHAI), tick=False)
+
+    with committed():
+        assert "publishing.publish_due" in schedule_due_jobs()
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.PUBLISHED
