@@ -48,7 +48,9 @@ def _cached_page(request: HttpRequest, slug: str, name: str) -> tuple[str, HttpR
 
 def _public(response: HttpResponse) -> HttpResponse:
     patch_vary_headers(response, ["Accept-Language", "Cookie"])
-    patch_cache_control(response, public=True, max_age=60)
+    # Browsers and proxies revalidate every time: a withdrawn item must disappear at once, and the
+    # server's own cache makes the refetch cheap.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
 
 

@@ -208,3 +208,11 @@ def test_a_video_is_served_in_byte_ranges(client, personas, channel):
     assert response["Content-Range"] == f"bytes 0-99/{len(video_bytes)}"
     assert b"".join(response.streaming_content) == video_bytes[:100]
     assert "<video" in article_page(client, article).content.decode()
+
+
+def test_readers_caches_revalidate_so_a_withdrawal_shows_at_once(client, personas, channel):
+    article = published(personas, channel)
+    response = article_page(client, article)
+    assert "max-age=0" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"]
+    assert "Accept-Language" in response["Vary"]
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
