@@ -139,3 +139,19 @@ def test_the_review_queue_uses_a_fixed_number_of_queries(personas, channel, djan
         submitted(personas.propaganda, channel, title=f"第{number}篇")
     with django_assert_num_queries(count):
         assert secretary.get(f"{API}/publishing/reviews").json()["count"] == 4
+
+
+def test_my_articles_use_a_fixed_number_of_queries(personas, channel, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_article(personas.propaganda, channel)
+    author = client_for(personas.propaganda)
+    author.get(f"{API}/publishing/articles")
+    with CaptureQueriesContext(connection) as few:
+        author.get(f"{API}/publishing/articles")
+    count = len(few)
+    for number in range(3):
+        published(personas, channel, title=f"第{number}篇")
+    with django_assert_num_queries(count):
+        assert author.get(f"{API}/publishing/articles").json()["count"] == 4
