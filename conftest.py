@@ -73,6 +73,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "dues.migrations.0002_grant_dues_capabilities",
     "learning.migrations.0003_grant_question_authors",
     "learning.migrations.0006_grant_learning_capabilities",
+    "publishing.migrations.0002_grant_publishing_capabilities",
 ]
 
 
