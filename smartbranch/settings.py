@@ -281,3 +281,5 @@ NINJA_PAGINATION_PER_PAGE = 50
 MEMBER_LIST_PAGE_SIZE = 25
 # Distinct readers' reports that hide an item until a moderator has looked at it.
 MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", "3"))
+# Review levels of an article before it reaches readers (三审三校; local, DOMAIN.md §6): the last one approves.
+PUBLISHING_REVIEW_LEVELS = int(os.environ.get("PUBLISHING_REVIEW_LEVELS", "2"))
