@@ -82,3 +82,58 @@ def fill(path: str, size: str) -> str:
     """``path`` with every ``{placeholder}`` it names replaced."""
     names = {name for name in PLACES if "{" + name + "}" in path}
     return path.format(**{name: PLACES[name](size) for name in names})
+
+
+BENCH_ARTICLES = 30
+_PARAGRAPH = (
+    "<p>学习贯彻党的创新理论，要把学习成果转化为推动工作的实际行动。支部围绕主题党日开展集中学习、"
+    "交流研讨和志愿服务，党员同志结合专业学习谈体会、找差距、定措施，形成了比学赶超的良好氛围。</p>"
+)
+
+
+@place("channel")
+def channel(size: str) -> str:
+    """The channel of officer1's college, with ``BENCH_ARTICLES`` published articles (made once).
+
+    Bench data only: the articles are written straight into the tables as the review workflow would
+    leave them published; the public pages read nothing else.
+    """
+    from django.utils import timezone
+
+    from publishing.models import Article, ArticleStatus, Channel
+
+    unit = OrgUnit.objects.get(pk=college(size))
+    found, _ = Channel.objects.get_or_create(
+        unit=unit, defaults={"slug": f"bench-{size.lower()}", "name": unit.name, "introduction": "bench"}
+    )
+    missing = BENCH_ARTICLES - Article.objects.filter(channel=found, status=ArticleStatus.PUBLISHED).count()
+    author = persona(size, "officer1")
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            channel=found,
+            author=author,
+            title=f"主题党日学习交流（第{n + 1}期）",
+            summary="支部围绕主题党日开展集中学习、交流研讨和志愿服务。",
+            category="current_affairs",
+            body="<h2>学习交流</h2>" + _PARAGRAPH * 12,
+            status=ArticleStatus.PUBLISHED,
+            published_at=now,
+        )
+        for n in range(max(0, missing))
+    )
+    return found.slug
+
+
+@place("article")
+def article(size: str) -> str:
+    """The newest published article of the bench channel."""
+    from publishing.models import Article, ArticleStatus
+
+    found = (
+        Article.objects.filter(channel__slug=channel(size), status=ArticleStatus.PUBLISHED)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return str(found)

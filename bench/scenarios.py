@@ -130,6 +130,21 @@ SCENARIOS = [
         auth="bearer",
         description="API: development cases in scope (token)",
     ),
+    # Publishing (publishing/): public pages, served to anyone from the whole-page cache.
+    Scenario(
+        "public_channel",
+        "/channels/{channel}/",
+        PUBLIC,
+        auth="none",
+        description="A channel's public page (no login, cached)",
+    ),
+    Scenario(
+        "public_article",
+        "/channels/{channel}/articles/{article}/",
+        PUBLIC,
+        auth="none",
+        description="A published article's public page (no login, cached; views counted once per visitor)",
+    ),
 ]
 
 
