@@ -9,12 +9,13 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from archive.permissions import register_read_policy
         from core.sections import Section, UnitLink, register_section, register_unit_link
-        from publishing import capabilities, services, tasks  # noqa: F401  (registrations)
+        from publishing import capabilities, demo, services, tasks  # noqa: F401  (registrations)
         from publishing.permissions import can_manage_channel, can_open_publishing
         from publishing.queries import can_read_media
         from publishing.services_channels import MEDIA_PURPOSE
 
         register_read_policy(MEDIA_PURPOSE, can_read_media)
+        demo.register()
         tasks.register_jobs()
         register_section(
             Section(
