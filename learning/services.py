@@ -27,8 +27,6 @@ from core.errors import DomainError, FieldErrors
 from core.richtext import plain_text, sanitize_html
 from learning import permissions
 from learning.media import MEDIA_PURPOSE
-from learning.models_quiz import Exam, ExamStatus
-from learning.permissions_quiz import can_author as can_author_questions
 from learning.models import (
     MEDIA_LESSON_KINDS,
     Course,
@@ -42,6 +40,8 @@ from learning.models import (
     Track,
     TrackCourse,
 )
+from learning.models_quiz import Exam, ExamStatus
+from learning.permissions_quiz import can_author as can_author_questions
 from orgs.models import OrgUnit, PartyStatus
 
 MAX_MEDIA_BYTES = 500 * 1024 * 1024
