@@ -1,5 +1,6 @@
 """A student studies a text lesson on a 375-px phone, in Chinese: the page's heartbeats credit time on
-the server, and the points it earned show on "My points"."""
+the server, then takes the daily quiz by tapping and typing the answers, and the points of both
+show on "My points"."""
 
 from __future__ import annotations
 
@@ -9,12 +10,67 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from learning.models import Course, Lesson, LessonKind, LessonProgress, PointsRule, PublicationStatus
+from learning.models_quiz import Attempt, AttemptKind, Question, QuestionKind, question_fingerprint
+from orgs.models import OrgUnit
 from orgs.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_student_studies_a_lesson_and_sees_the_points_it_earned(
+# The college's question bank: one question of each type, and one more single choice.
+QUESTIONS = (
+    (
+        QuestionKind.SINGLE,
+        "中国共产党第一次全国代表大会于哪一年召开？",
+        ["1919年", "1921年", "1927年"],
+        [1],
+        [],
+    ),
+    (QuestionKind.SINGLE, "党的根本组织原则是？", ["民主集中制", "集体领导", "群众路线"], [0], []),
+    (
+        QuestionKind.MULTIPLE,
+        "“四个自信”包括？",
+        ["道路自信", "理论自信", "制度自信", "文化自信", "速度自信"],
+        [0, 1, 2, 3],
+        [],
+    ),
+    (QuestionKind.TRUE_FALSE, "预备党员享有表决权、选举权和被选举权。", [], [1], []),
+    (QuestionKind.FILL_IN, "党的最高理想和最终目标是实现____。", [], [], ["共产主义"]),
+)
+
+
+def make_question_bank(unit: OrgUnit) -> None:
+    for kind, stem, options, correct, accepted in QUESTIONS:
+        Question.objects.create(
+            unit=unit,
+            kind=kind,
+            stem=stem,
+            options=options,
+            correct=correct,
+            accepted=accepted,
+            explanation="见党章。",
+            fingerprint=question_fingerprint(kind, stem, options),
+        )
+
+
+def answer_like_a_person(page: Page, attempt: Attempt) -> None:
+    """Tap the right options (looked up in the database) and type the fill-in, question by question."""
+    questions = Question.objects.in_bulk([item["q"] for item in attempt.items])
+    fieldsets = page.locator("fieldset.quiz-question")
+    expect(fieldsets).to_have_count(len(attempt.items))
+    for index, item in enumerate(attempt.items):
+        question, fieldset = questions[item["q"]], fieldsets.nth(index)
+        expect(fieldset).to_contain_text(question.stem)
+        if question.kind == QuestionKind.FILL_IN:
+            fieldset.get_by_role("textbox").fill(question.accepted[0])
+        elif question.kind == QuestionKind.TRUE_FALSE:
+            fieldset.get_by_role("radio", name="对" if question.correct == [0] else "错", exact=True).check()
+        else:
+            for original in question.correct:
+                fieldset.get_by_label(re.compile(re.escape(question.options[original]))).check()
+
+
+def test_a_student_studies_a_lesson_takes_the_daily_quiz_and_sees_the_points(
     live_server, personas, tree, page: Page
 ) -> None:
     # Ten seconds of reading make a point here, so that one heartbeat earns one.
@@ -29,6 +85,7 @@ def test_a_student_studies_a_lesson_and_sees_the_points_it_earned(
         body="<p>为人民服务</p>",
         length_seconds=600,
     )
+    make_question_bank(tree.college_a)
     base = live_server.url
 
     page.goto(f"{base}/accounts/login/")
@@ -51,3 +108,20 @@ def test_a_student_studies_a_lesson_and_sees_the_points_it_earned(
     page.goto(f"{base}/study/points/")
     expect(page.locator(".study-total")).not_to_contain_text("累计 0 分")
     expect(page.locator("#results")).to_contain_text("学习《党的二十大精神 第1课》")
+
+    # The daily quiz: five questions, answered on the phone and handed in.
+    page.goto(f"{base}/study/quizzes/")
+    page.get_by_role("button", name="开始今日答题").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("每日答题")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    attempt = Attempt.objects.get(person=personas.student, kind=AttemptKind.DAILY)
+    answer_like_a_person(page, attempt)
+    page.get_by_role("button", name="交卷").click()
+    expect(page.locator("#score-heading")).to_have_text("答对 5 题，共 5 题")
+    expect(page.locator(".facts")).to_contain_text("所得积分")
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.points) == (5, 5)
+
+    page.goto(f"{base}/study/points/")
+    expect(page.locator("#results")).to_contain_text("每日答题：答对 5 题，共 5 题")
+    expect(page.locator(".study-today tr", has_text="每日答题")).to_contain_text("5 / 5")
