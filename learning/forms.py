@@ -68,7 +68,7 @@ class LessonForm(forms.Form):
     poster_file = forms.ImageField(label=_("Poster image (video)"), required=False)
 
 
-class QuizChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class QuizChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} · {obj.unit.display_name} · {obj.get_status_display()}"
 
@@ -83,8 +83,9 @@ class LessonEditForm(forms.Form):
         required=False,
         empty_label=_("No quiz"),
         help_text=_(
-            "A topic exam the learner must pass (60% right) after the study time, before the lesson "
-            "counts as completed. Only your exams of this course's unit or a unit above it."
+            "A topic exam the learner must pass (three answers in five right) after the study time, "
+            "before the lesson counts as completed. Only your exams of this course's unit or a unit "
+            "above it."
         ),
         error_messages={
             "invalid_choice": _(

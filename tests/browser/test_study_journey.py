@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 # The college's question bank: one question of each type, and one more single choice.
-QUESTIONS = (
+QUESTIONS: tuple[tuple[str, str, list[str], list[int], list[str]], ...] = (
     (
         QuestionKind.SINGLE,
         "中国共产党第一次全国代表大会于哪一年召开？",
