@@ -255,3 +255,28 @@ def test_a_closed_quiz_stays_when_the_lesson_is_saved_again(client, tree, person
     assert response.status_code == 302
     branch_lesson.refresh_from_db()
     assert (branch_lesson.title, branch_lesson.quiz_id) == ("新标题", exam.pk)
+
+
+def test_the_api_gives_the_lessons_quiz_and_whether_it_is_passed(client, personas, lesson, exam):
+    client.force_login(personas.student)
+    url = f"/api/v1/study/lessons/{lesson.pk}"
+    assert client.get(url).json()["quiz"] == {
+        "exam_id": exam.pk,
+        "title": "党章测验",
+        "pass_percent": 60,
+        "passed": False,
+        "is_open": True,
+        "attempts_used": 0,
+        "max_attempts": 3,
+    }
+    credit_the_time(personas.student, lesson)
+    take_the_quiz(personas.student, exam, right=3)
+    body = client.get(url).json()
+    assert (body["quiz"]["passed"], body["quiz"]["attempts_used"]) == (True, 1)
+    assert body["progress"]["completed_at"] is not None
+
+
+def test_the_api_gives_no_quiz_for_a_lesson_without_one(client, tree, personas):
+    lesson = make_course(tree.college_a).lessons.get()
+    client.force_login(personas.student)
+    assert client.get(f"/api/v1/study/lessons/{lesson.pk}").json()["quiz"] is None
