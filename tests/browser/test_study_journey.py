@@ -1,6 +1,6 @@
 """A student studies a text lesson on a 375-px phone, in Chinese: the page's heartbeats credit time on
-the server, then takes the daily quiz by tapping and typing the answers, and the points of both
-show on "My points"."""
+the server, which opens the lesson's quiz; passing it completes the lesson. Then they take the daily
+quiz by tapping and typing the answers, and the points of all three show on "My points"."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from learning.models import Course, Lesson, LessonKind, LessonProgress, PointsRule, PublicationStatus
-from learning.models_quiz import Attempt, AttemptKind, Question, QuestionKind, question_fingerprint
+from learning.models_quiz import (
+    Attempt,
+    AttemptKind,
+    Exam,
+    ExamStatus,
+    Question,
+    QuestionKind,
+    question_fingerprint,
+)
 from orgs.models import OrgUnit
 from orgs.tests.factories import PASSWORD
 
@@ -39,8 +47,8 @@ QUESTIONS: tuple[tuple[str, str, list[str], list[int], list[str]], ...] = (
 )
 
 
-def make_question_bank(unit: OrgUnit) -> None:
-    for kind, stem, options, correct, accepted in QUESTIONS:
+def make_question_bank(unit: OrgUnit) -> list[Question]:
+    return [
         Question.objects.create(
             unit=unit,
             kind=kind,
@@ -51,6 +59,8 @@ def make_question_bank(unit: OrgUnit) -> None:
             explanation="见党章。",
             fingerprint=question_fingerprint(kind, stem, options),
         )
+        for kind, stem, options, correct, accepted in QUESTIONS
+    ]
 
 
 def answer_like_a_person(page: Page, attempt: Attempt) -> None:
@@ -70,7 +80,7 @@ def answer_like_a_person(page: Page, attempt: Attempt) -> None:
                 fieldset.get_by_label(re.compile(re.escape(question.options[original]))).check()
 
 
-def test_a_student_studies_a_lesson_takes_the_daily_quiz_and_sees_the_points(
+def test_a_student_studies_a_lesson_passes_its_quiz_takes_the_daily_quiz_and_sees_the_points(
     live_server, personas, tree, page: Page
 ) -> None:
     # Ten seconds of reading make a point here, so that one heartbeat earns one.
@@ -83,9 +93,14 @@ def test_a_student_studies_a_lesson_takes_the_daily_quiz_and_sees_the_points(
         title="党的二十大精神 第1课",
         kind=LessonKind.TEXT,
         body="<p>为人民服务</p>",
-        length_seconds=600,
+        length_seconds=25,  # 20 s complete it: the third heartbeat
     )
-    make_question_bank(tree.college_a)
+    exam = Exam.objects.create(
+        unit=tree.college_a, title="二十大精神随堂测验", status=ExamStatus.PUBLISHED, max_attempts=2
+    )
+    exam.questions.set(make_question_bank(tree.college_a))
+    lesson.quiz = exam
+    lesson.save(update_fields=["quiz"])
     base = live_server.url
 
     page.goto(f"{base}/accounts/login/")
@@ -100,14 +115,30 @@ def test_a_student_studies_a_lesson_takes_the_daily_quiz_and_sees_the_points(
     expect(page.get_by_role("heading", level=1)).to_contain_text("第1课")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
 
-    # The first heartbeat starts the clock; the second, 15 s later, is credited.
+    # The first heartbeat starts the clock; the second, 15 s later, is credited; the quiz waits.
+    take_quiz = page.get_by_role("link", name="参加测验")
+    expect(page.locator("#lesson-quiz-heading")).to_have_text("本课测验")
+    expect(take_quiz).to_be_hidden()
     expect(page.locator("[data-study-status]")).to_contain_text("已计学习时长（秒）： 1", timeout=40_000)
+    # The third credits the rest of the length, and the page offers the quiz without a reload.
+    expect(take_quiz).to_be_visible(timeout=40_000)
     progress = LessonProgress.objects.get(person=personas.student, lesson=lesson)
-    assert 10 <= progress.credited_seconds <= 20
+    assert (progress.credited_seconds, progress.completed_at) == (25, None)
+
+    take_quiz.click()
+    page.get_by_role("button", name="开始考试").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("二十大精神随堂测验")
+    answer_like_a_person(page, Attempt.objects.get(person=personas.student, exam=exam))
+    page.get_by_role("button", name="交卷").click()
+    expect(page.locator("#score-heading")).to_have_text("答对 5 题，共 5 题")
+    expect(page.locator("#lessons-heading ~ ul")).to_contain_text("党的二十大精神 第1课 已完成")
+    progress.refresh_from_db()
+    assert progress.completed_at is not None
 
     page.goto(f"{base}/study/points/")
     expect(page.locator(".study-total")).not_to_contain_text("累计 0 分")
     expect(page.locator("#results")).to_contain_text("学习《党的二十大精神 第1课》")
+    expect(page.locator("#results")).to_contain_text("专题考试：答对 5 题，共 5 题")
 
     # The daily quiz: five questions, answered on the phone and handed in.
     page.goto(f"{base}/study/quizzes/")
