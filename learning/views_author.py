@@ -78,7 +78,7 @@ def _course_context(user: Any, course: Any, **forms: Any) -> dict[str, Any]:
     units = queries.author_units(user).filter(path__startswith=course.unit.path)
     return {
         "course": course,
-        "lessons": list(course.lessons.order_by("order", "id")),
+        "lessons": list(course.lessons.select_related("quiz").order_by("order", "id")),
         "requirements": list(course.requirements.select_related("unit")),
         "course_form": forms.get("course_form")
         or CourseForm(

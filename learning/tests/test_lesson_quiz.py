@@ -280,3 +280,9 @@ def test_the_api_gives_no_quiz_for_a_lesson_without_one(client, tree, personas):
     lesson = make_course(tree.college_a).lessons.get()
     client.force_login(personas.student)
     assert client.get(f"/api/v1/study/lessons/{lesson.pk}").json()["quiz"] is None
+
+
+def test_the_course_page_of_the_author_names_each_lessons_quiz(client, personas, lesson, exam):
+    client.force_login(personas.college_officer)
+    response = client.get(reverse("learning:author_course", args=[lesson.course_id]))
+    assert "测验：党章测验" in response.content.decode()
