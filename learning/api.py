@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from accounts.api import error_openapi, error_responses
 from accounts.api_auth import api_auth
 from accounts.http import AuthedRequest
-from learning import queries, services_study
+from learning import queries, queries_quiz, services_study
 from learning.models import PointsEntry
 from learning.queries_points import points_history, points_today, points_total
 from learning.schemas import (
@@ -81,11 +81,12 @@ def get_course(request: AuthedRequest, course_id: int) -> dict[str, Any]:
     summary="A lesson to study (records that you opened it)",
 )
 def get_lesson(request: AuthedRequest, lesson_id: int) -> dict[str, Any]:
-    """The lesson's text or media URLs and your progress; opening it enrols you in the course and
-    makes it the lesson to resume."""
+    """The lesson's text or media URLs, your progress and its quiz (if the author set one); opening it
+    enrols you in the course and makes it the lesson to resume."""
     lesson = queries.lesson_for(request.user, lesson_id)
     progress = services_study.lesson_open(person=request.user, lesson=lesson)
-    return lesson_out(lesson, progress)
+    quiz = queries_quiz.lesson_quiz(request.user, lesson.quiz) if lesson.quiz is not None else None
+    return lesson_out(lesson, progress, quiz)
 
 
 @router.post(

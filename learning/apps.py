@@ -11,10 +11,12 @@ class LearningConfig(AppConfig):
             capabilities,
             capabilities_quiz,
             demo,
+            demo_quiz,
             media,
             sections,
         )
 
         demo.register()
+        demo_quiz.register()
         media.register()
         sections.register()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import FieldErrors
 from learning.models import Course, LessonKind, LibraryItem
+from learning.models_quiz import Exam
 from orgs.models import OrgUnit, PartyStatus
 
 
@@ -67,10 +68,36 @@ class LessonForm(forms.Form):
     poster_file = forms.ImageField(label=_("Poster image (video)"), required=False)
 
 
+class QuizChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} · {obj.unit.display_name} · {obj.get_status_display()}"
+
+
 class LessonEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
     length_seconds = forms.IntegerField(label=_("Real length in seconds"), required=False, min_value=1)
+    quiz = QuizChoiceField(
+        label=_("Quiz to pass"),
+        queryset=Exam.objects.none(),
+        required=False,
+        empty_label=_("No quiz"),
+        help_text=_(
+            "A topic exam the learner must pass (three answers in five right) after the study time, "
+            "before the lesson counts as completed. Only your exams of this course's unit or a unit "
+            "above it."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of your exams of this course's unit or a unit above it, which every "
+                "learner of the course can take."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, quizzes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = quizzes  # type: ignore[attr-defined]
 
 
 class RequirementForm(forms.Form):

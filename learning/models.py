@@ -204,6 +204,16 @@ class Lesson(models.Model):
         related_name="+",
     )
     length_seconds = models.PositiveIntegerField(_("length in seconds"))
+    # The short quiz a learner must pass before the lesson counts as completed (a topic exam of the
+    # course's unit or a unit above it, so that every learner of the course can take it).
+    quiz = models.ForeignKey(
+        "learning.Exam",
+        verbose_name=_("quiz"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lessons",
+    )
 
     class Meta:
         verbose_name = _("lesson")

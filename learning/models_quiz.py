@@ -61,6 +61,16 @@ def is_right(
     return chosen == set(correct)
 
 
+# A lesson's quiz is passed with at least this share of its questions right (exams have no pass mark
+# of their own; the share is of the questions of the attempt, so 3 of 5, 6 of 10).
+LESSON_QUIZ_PASS_PERCENT = 60
+
+
+def is_pass(score: int, total: int) -> bool:
+    """Whether ``score`` right of ``total`` questions passes a lesson's quiz (``LESSON_QUIZ_PASS_PERCENT``)."""
+    return total > 0 and score * 100 >= LESSON_QUIZ_PASS_PERCENT * total
+
+
 class QuestionStatus(models.TextChoices):
     ACTIVE = "active", _("In use")
     RETIRED = "retired", _("Retired")

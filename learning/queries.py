@@ -145,7 +145,9 @@ def lessons_with_progress(person: Any, course: Course) -> QuerySet[Lesson]:
 def lesson_for(person: Any, lesson_id: int) -> Lesson:
     """The lesson with its course and files, if ``person`` may open its course."""
     lesson = get_object_or_404(
-        Lesson.objects.select_related("course__unit", "media__current_version", "poster__current_version"),
+        Lesson.objects.select_related(
+            "course__unit", "media__current_version", "poster__current_version", "quiz__unit"
+        ),
         pk=lesson_id,
     )
     permissions.refuse(person, permissions.can_study_course(person, lesson.course), lesson.course.unit)

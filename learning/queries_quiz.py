@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import grants, is_system_admin, scope_q
 from learning.capabilities_quiz import AUTHOR_QUESTIONS
+from learning.models import Lesson
 from learning.models_quiz import (
+    LESSON_QUIZ_PASS_PERCENT,
     Attempt,
     AttemptKind,
     AttemptStatus,
@@ -24,6 +26,7 @@ from learning.models_quiz import (
     QuestionImport,
     QuestionKind,
     QuestionStatus,
+    is_pass,
 )
 from learning.permissions_quiz import require_own_attempt
 from orgs.models import Membership, OrgUnit, UnitKind
@@ -321,3 +324,66 @@ def graded_questions(attempt: Attempt, questions: dict[int, Question]) -> list[d
             }
         )
     return graded
+
+
+# --- Lessons' quizzes ------------------------------------------------------------------------------
+
+
+def lesson_quiz_choices(user: Any, course_unit: OrgUnit, current_id: int | None = None) -> QuerySet[Exam]:
+    """Exams an author may set as a lesson's quiz: of a bank they write, kept by the course's unit or
+    a unit above it, not closed (and the lesson's current quiz, so that saving keeps it)."""
+    step = OrgUnit.steplen
+    above = [course_unit.path[:end] for end in range(step, len(course_unit.path) + 1, step)]
+    usable = Exam.objects.filter(
+        scope_q(user, AUTHOR_QUESTIONS, path_field="unit__path"), unit__path__in=above
+    ).exclude(status=ExamStatus.CLOSED)
+    if current_id is not None:
+        usable = usable | Exam.objects.filter(pk=current_id)
+    return usable.select_related("unit").order_by("-id")
+
+
+@dataclass(frozen=True)
+class LessonQuiz:
+    """A lesson's quiz as its learner sees it: whether they passed, their best, what they can do next."""
+
+    exam: Exam
+    passed: bool
+    best: Attempt | None
+    used: int
+    open_attempt: Attempt | None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.exam.max_attempts - self.used)
+
+    @property
+    def is_open(self) -> bool:
+        return self.exam.status == ExamStatus.PUBLISHED
+
+    @property
+    def pass_percent(self) -> int:
+        return LESSON_QUIZ_PASS_PERCENT
+
+
+def lesson_quiz(user: Any, exam: Exam) -> LessonQuiz:
+    """The user's standing in a lesson's quiz (one query over their attempts of the exam)."""
+    attempts = list(Attempt.objects.filter(person=user, exam=exam).order_by("started_at", "id"))
+    finished = [attempt for attempt in attempts if not attempt.is_open]
+    best = max(finished, key=lambda attempt: (attempt.score * 1000) // max(1, attempt.total), default=None)
+    return LessonQuiz(
+        exam=exam,
+        passed=any(is_pass(attempt.score, attempt.total) for attempt in finished),
+        best=best,
+        used=len(attempts),
+        open_attempt=next((attempt for attempt in attempts if attempt.is_open), None),
+    )
+
+
+def lessons_of_quiz(attempt: Attempt) -> list[Lesson]:
+    """The lessons whose quiz is the attempt's exam and that its taker has started, with their
+    ``done_at`` (the taker's completion), for the way back from a result (one query)."""
+    return list(
+        Lesson.objects.filter(quiz_id=attempt.exam_id, progress__person_id=attempt.person_id)
+        .annotate(done_at=F("progress__completed_at"))
+        .order_by("course_id", "order", "id")[:10]
+    )

@@ -15,6 +15,7 @@ from pydantic import model_validator
 
 from learning.models import Course, Lesson, LibraryItem
 from learning.queries import CourseCard
+from learning.queries_quiz import LessonQuiz
 from learning.services_study import Beat
 
 
@@ -114,6 +115,16 @@ class ProgressOut(Schema):
     completed_at: datetime | None
 
 
+class LessonQuizOut(Schema):
+    exam_id: int = Field(description="Take it with `POST /api/v1/quiz-attempts` (`kind` exam).")
+    title: str
+    pass_percent: int = Field(description="An attempt passes with this share of its questions right.")
+    passed: bool
+    is_open: bool = Field(description="False: the exam is not open now (a draft or closed).")
+    attempts_used: int
+    max_attempts: int
+
+
 class LessonOut(Schema):
     id: int
     course_id: int
@@ -125,9 +136,12 @@ class LessonOut(Schema):
     poster_url: str | None
     media_type: str | None
     progress: ProgressOut
+    quiz: LessonQuizOut | None = Field(
+        description="The quiz to pass (after the time) before the lesson is completed; null: none."
+    )
 
 
-def lesson_out(lesson: Lesson, progress: Any) -> dict[str, Any]:
+def lesson_out(lesson: Lesson, progress: Any, quiz: LessonQuiz | None = None) -> dict[str, Any]:
     version = lesson.media.current_version if lesson.media is not None else None
     return {
         "id": lesson.pk,
@@ -144,6 +158,17 @@ def lesson_out(lesson: Lesson, progress: Any) -> dict[str, Any]:
             "position": progress.position,
             "needed_seconds": lesson.needed_seconds,
             "completed_at": progress.completed_at,
+        },
+        "quiz": None
+        if quiz is None
+        else {
+            "exam_id": quiz.exam.pk,
+            "title": quiz.exam.title,
+            "pass_percent": quiz.pass_percent,
+            "passed": quiz.passed,
+            "is_open": quiz.is_open,
+            "attempts_used": quiz.used,
+            "max_attempts": quiz.exam.max_attempts,
         },
     }
 

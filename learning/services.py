@@ -40,6 +40,8 @@ from learning.models import (
     Track,
     TrackCourse,
 )
+from learning.models_quiz import Exam, ExamStatus
+from learning.permissions_quiz import can_author as can_author_questions
 from orgs.models import OrgUnit, PartyStatus
 
 MAX_MEDIA_BYTES = 500 * 1024 * 1024
@@ -255,24 +257,62 @@ def lesson_create(
     return lesson
 
 
-def lesson_update(*, actor: Any, lesson: Lesson, title: str, body: str, length_seconds: int | None) -> Lesson:
-    """Change a lesson's title, text and real length (its file stays; add a new lesson for new media)."""
+def _clean_quiz(actor: Any, lesson: Lesson, quiz: Exam | None) -> Exam | None:
+    """The lesson's quiz if the author may use it: an exam of a bank they write, kept by the course's
+    unit or a unit above it (so that every learner of the course can take it), not closed."""
+    if quiz is None or quiz.pk == lesson.quiz_id:
+        return quiz
+    course_unit = lesson.course.unit
+    if not course_unit.path.startswith(quiz.unit.path):
+        raise FieldErrors.single(
+            "quiz",
+            _("Choose an exam of %(unit)s or a unit above it, which every learner of this course can take.")
+            % {"unit": course_unit.name},
+        )
+    if not can_author_questions(actor, quiz.unit):
+        raise FieldErrors.single("quiz", _("Choose an exam of a question bank you write."))
+    if quiz.status == ExamStatus.CLOSED:
+        raise FieldErrors.single("quiz", _("This exam is closed: open it again or choose another one."))
+    return quiz
+
+
+def lesson_update(
+    *,
+    actor: Any,
+    lesson: Lesson,
+    title: str,
+    body: str,
+    length_seconds: int | None,
+    quiz: Exam | None,
+) -> Lesson:
+    """Change a lesson's title, text, real length and quiz (its file stays; add a new lesson for new media).
+
+    ``quiz`` is the topic exam a learner must pass before the lesson is complete (None: no quiz).
+    Completions recorded before a quiz was set stay.
+    """
     require_author(actor, lesson.course.unit)
     title = _clean_title(title)
     clean_body = sanitize_html(body)
     if lesson.kind == LessonKind.TEXT and not plain_text(clean_body):
         raise FieldErrors.single("body", _("Write the text of the lesson."))
     length = _clean_length(length_seconds, required=lesson.kind in (LessonKind.VIDEO, LessonKind.AUDIO))
+    quiz = _clean_quiz(actor, lesson, quiz)
     with transaction.atomic():
         locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+        quiz_before = locked.quiz_id
         locked.title = title
         locked.body = clean_body
         locked.length_seconds = length or (
             estimated_reading_seconds(clean_body) if locked.kind == LessonKind.TEXT else locked.length_seconds
         )
-        locked.save(update_fields=["title", "body", "length_seconds"])
+        locked.quiz = quiz
+        locked.save(update_fields=["title", "body", "length_seconds", "quiz"])
         audit_record(
-            actor=actor, action="learning.lesson.update", target=locked, unit_id=lesson.course.unit_id
+            actor=actor,
+            action="learning.lesson.update",
+            target=locked,
+            unit_id=lesson.course.unit_id,
+            data={"quiz": locked.quiz_id, "quiz_before": quiz_before},
         )
     locked.course = lesson.course
     return locked

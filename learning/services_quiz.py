@@ -43,6 +43,7 @@ from learning.queries_quiz import (
     week_slot,
 )
 from learning.services_points import points_award
+from learning.services_study import lessons_recheck_after_quiz
 
 DAILY_SIZE = 5
 WEEKLY_SIZE = 10
@@ -259,6 +260,9 @@ def _finish(actor: Any, attempt: Attempt, ended_by: str, now: datetime) -> Attem
     attempt.submitted_at = now
     attempt.points = _award(attempt, now)
     attempt.save(update_fields=["results", "score", "status", "ended_by", "submitted_at", "points"])
+    if attempt.exam_id is not None:
+        # The exam may be a lesson's quiz: a pass completes the lesson now, with the same commit.
+        lessons_recheck_after_quiz(person=attempt.person, exam_id=attempt.exam_id)
     audit_record(
         actor=actor,
         action="learning.attempt.submit",

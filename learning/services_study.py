@@ -41,6 +41,7 @@ from learning.models import (
     Track,
     needed_seconds,
 )
+from learning.models_quiz import Attempt, AttemptStatus, is_pass
 from learning.services_points import local_day, points_award
 
 HEARTBEAT_SECONDS = 15
@@ -62,12 +63,18 @@ class Beat:
 
 
 def lesson_quiz_passed(person: Any, lesson: Lesson) -> bool:
-    """True when the lesson has no quiz, or ``person`` passed it.
+    """True when the lesson has no quiz, or ``person`` has a finished attempt of it that passes.
 
-    The hook the quizzes wire into: until then no lesson has a quiz, so this is always True. A
-    quiz pass should then call ``lesson_progress_recheck`` so that the completion is recorded.
+    A lesson's quiz is a topic exam; an attempt passes with ``LESSON_QUIZ_PASS_PERCENT`` of its
+    questions right (``models_quiz.is_pass``). Finishing an attempt calls
+    ``lessons_recheck_after_quiz`` so that the completion is recorded at once.
     """
-    return True
+    if lesson.quiz_id is None:
+        return True
+    finished = Attempt.objects.filter(
+        person=person, exam_id=lesson.quiz_id, status=AttemptStatus.SUBMITTED
+    ).values_list("score", "items")
+    return any(is_pass(score, len(items)) for score, items in finished)
 
 
 def _require_study(person: Any, lesson: Lesson) -> None:
@@ -290,6 +297,23 @@ def lesson_progress_recheck(*, person: Any, lesson: Lesson) -> LessonProgress:
         progress = LessonProgress.objects.select_for_update().get(person=person, lesson=lesson)
         _complete_if_done(person, lesson, progress, timezone.now())
     return progress
+
+
+def lessons_recheck_after_quiz(*, person: Any, exam_id: int) -> list[Lesson]:
+    """Record the completion of the lessons whose quiz is ``exam_id`` and that ``person`` has started.
+
+    Called when an attempt of the exam is finished (inside its transaction), so a passed quiz
+    completes a lesson whose time is credited without waiting for another heartbeat. Returns the
+    lessons completed now.
+    """
+    lessons = Lesson.objects.filter(
+        quiz_id=exam_id, progress__person=person, progress__completed_at__isnull=True
+    ).select_related("course")
+    completed = []
+    for lesson in lessons:
+        if lesson_progress_recheck(person=person, lesson=lesson).completed_at is not None:
+            completed.append(lesson)
+    return completed
 
 
 def _issue_certificates(person: Any, course_id: int) -> None:

@@ -19,7 +19,7 @@ from accounts.http import AuthedRequest
 from archive import serving
 from archive.models import Document
 from core.pdf import render_pdf
-from learning import permissions, queries, services, services_study
+from learning import permissions, queries, queries_quiz, services, services_study
 from learning.forms import LibraryFilterForm
 from learning.models import Lesson
 from learning.queries_points import points_history, points_today, points_total
@@ -83,6 +83,8 @@ def lesson(request: AuthedRequest, lesson_id: int) -> HttpResponse:
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "number": index + 1,
         "count": len(siblings),
+        "quiz": queries_quiz.lesson_quiz(request.user, found.quiz) if found.quiz is not None else None,
+        "time_done": progress.credited_seconds >= found.needed_seconds,
     }
     return render(request, "learning/lesson.html", context)
 

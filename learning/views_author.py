@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthedRequest
 from core.errors import DomainError, FieldErrors
-from learning import permissions, queries, services
+from learning import permissions, queries, queries_quiz, services
 from learning.forms import (
     CourseForm,
     LessonEditForm,
@@ -31,6 +31,7 @@ from learning.forms import (
     TrackCourseForm,
     TrackForm,
     add_service_errors,
+    mark_invalid,
 )
 from learning.models import CourseRequirement, Lesson, LibraryItem, PointsRule
 from orgs.models import OrgUnit
@@ -77,7 +78,7 @@ def _course_context(user: Any, course: Any, **forms: Any) -> dict[str, Any]:
     units = queries.author_units(user).filter(path__startswith=course.unit.path)
     return {
         "course": course,
-        "lessons": list(course.lessons.order_by("order", "id")),
+        "lessons": list(course.lessons.select_related("quiz").order_by("order", "id")),
         "requirements": list(course.requirements.select_related("unit")),
         "course_form": forms.get("course_form")
         or CourseForm(
@@ -154,12 +155,18 @@ def author_course(request: AuthedRequest, course_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def author_lesson(request: AuthedRequest, lesson_id: int) -> HttpResponse:
     """Edit a lesson's title, text and real length."""
-    lesson = get_object_or_404(Lesson.objects.select_related("course__unit"), pk=lesson_id)
+    lesson = get_object_or_404(Lesson.objects.select_related("course__unit", "quiz"), pk=lesson_id)
     permissions.refuse(
         request.user, permissions.can_author_in(request.user, lesson.course.unit), lesson.course.unit
     )
-    initial = {"title": lesson.title, "body": lesson.body, "length_seconds": lesson.length_seconds}
-    form = LessonEditForm(request.POST or None, initial=initial)
+    initial = {
+        "title": lesson.title,
+        "body": lesson.body,
+        "length_seconds": lesson.length_seconds,
+        "quiz": lesson.quiz_id,
+    }
+    quizzes = queries_quiz.lesson_quiz_choices(request.user, lesson.course.unit, lesson.quiz_id)
+    form = LessonEditForm(request.POST or None, initial=initial, quizzes=quizzes)
     if request.method == "POST" and form.is_valid():
         try:
             services.lesson_update(actor=request.user, lesson=lesson, **form.cleaned_data)
@@ -168,7 +175,12 @@ def author_lesson(request: AuthedRequest, lesson_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The lesson is saved."))
             return redirect("learning:author_course", lesson.course_id)
-    return render(request, "learning/author_lesson.html", {"lesson": lesson, "form": form})
+    if form.errors:
+        mark_invalid(form)
+    response = render(request, "learning/author_lesson.html", {"lesson": lesson, "form": form})
+    if form.errors:
+        response.status_code = 400
+    return response
 
 
 @login_required

@@ -93,6 +93,7 @@ def _attempt_context(attempt: Attempt) -> dict[str, Any]:
         "question_seconds_left": queries.seconds_left(attempt.question_deadline) if attempt.is_open else None,
         "kinds": QuestionKind,
         "letters": "ABCDEF",
+        "lessons": queries.lessons_of_quiz(attempt) if attempt.exam_id and not attempt.is_open else [],
     }
 
 

@@ -74,8 +74,19 @@
         if (!beat || !status) { return; }
         if (beat.outcome === "other_tab") { status.textContent = root.dataset.labelOtherTab; return; }
         status.textContent = root.dataset.labelCredited + " " + beat.total_seconds + " / " + beat.length_seconds;
+        showQuizOnceCredited(beat.total_seconds);
       })
       .catch(function () { /* offline: the next heartbeat tries again; the server credits real time only */ });
+  }
+
+  // A lesson's quiz is offered once the time it needs is credited (the completion still needs both, on the server).
+  function showQuizOnceCredited(total) {
+    var needed = parseInt(root.dataset.needed || "0", 10);
+    var ready = document.querySelector("[data-study-quiz-ready]");
+    if (!needed || !ready || total < needed) { return; }
+    ready.hidden = false;
+    var wait = document.querySelector("[data-study-quiz-wait]");
+    if (wait) { wait.hidden = true; }
   }
 
   function beat() {
