@@ -411,12 +411,12 @@ class QuizTaker:
                 f"person {self.person_id}: a retried start gave attempt {attempt['id']}, not {self.attempt_id}"
             )
             return None
-        if attempt["status"] == "open":
-            self.pending = [
-                answer_body(question, self.bank)
-                for question in attempt["questions"]
-                if question["answer"] is None
-            ]
+        # A finished attempt (the retry pass) is submitted again without answering anything.
+        self.pending = [
+            answer_body(question, self.bank)
+            for question in attempt["questions"]
+            if attempt["status"] == "open" and question["answer"] is None
+        ]
         return self.next_call()
 
     def next_call(self) -> Call:
