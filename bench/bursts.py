@@ -487,7 +487,8 @@ def daily_quiz_setup(size: str) -> tuple[list[Call], Callable[[], list[str]], Ca
     calls = [taker.first_call() for taker in takers]
 
     def invariant() -> list[str]:
-        problems = [problem for taker in takers for problem in taker.problems][:10]
+        seen = [problem for taker in takers for problem in taker.problems]
+        problems = seen[:10] + ([f"… and {len(seen) - 10} more like these"] if len(seen) > 10 else [])
         attempts = list(
             Attempt.objects.filter(person_id__in=people, slot=slot).values(
                 "pk", "person_id", "status", "items", "answers", "points"
