@@ -59,15 +59,27 @@ def table(result: dict[str, Any]) -> str:
 
 
 def burst_line(row: dict[str, Any]) -> str:
-    """One burst in words: both passes' throughput, p99 and errors, and what the invariant found."""
+    """One burst in words: both passes' throughput, p99 and errors, and what the invariant found.
+
+    A burst of sequences (start → answers → submit) adds each pass's duration, each step's p99
+    and how long one person's whole sequence took (p99).
+    """
     first, retry = row["first"], row["retry"]
     found = "; ".join(row["invariant_problems"]) or "none lost, none doubled"
-    return (
-        f"{row['people']} people: {first['rps']:.0f} req/s, p50 {first['p50_ms']:.0f} ms, "
-        f"p99 {first['p99_ms']:.0f} ms, {first['errors']} errors {first['statuses']}; "
-        f"retry {retry['rps']:.0f} req/s, p99 {retry['p99_ms']:.0f} ms, {retry['errors']} errors "
-        f"{retry['statuses']}; {found}"
-    )
+    return f"{row['people']} people: {_pass(first)}; retry {_pass(retry)}; {found}"
+
+
+def _pass(figures: dict[str, Any]) -> str:
+    text = f"{figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms"
+    if "steps" in figures:
+        steps = ", ".join(
+            f"{step} {step_figures['p99_ms']:.0f}" for step, step_figures in figures["steps"].items()
+        )
+        text = (
+            f"{figures['requests']} requests in {figures['seconds']:.1f} s, {text} "
+            f"(p99 by step: {steps} ms; a person's whole sequence p99 {figures['person_p99_ms']:.0f} ms)"
+        )
+    return f"{text}, {figures['errors']} errors {figures['statuses']}"
 
 
 def _line(cells: list[str], widths: list[int]) -> str:

@@ -466,6 +466,26 @@ def seed(env: dict[str, str], size: str) -> dict[str, Any]:
     return {"seconds": round(seconds, 1) if created else None, "output": output.strip()}
 
 
+def check_encryption_key(config: dict[str, Any]) -> None:
+    """Stop at once when the bench database's people cannot be read with this checkout's key.
+
+    Phone and ID numbers are encrypted with ``var/field_encryption_key`` (or FIELD_ENCRYPTION_KEY);
+    a database seeded by another checkout holds values this key cannot read, and every logged-in
+    request would fail with a 500.
+    """
+    from accounts.models import User
+    from orgs.management.scale_plan import persona_numbers
+
+    try:
+        User.objects.filter(number=persona_numbers(config["size"])["student1"]).first()
+    except ValueError as error:
+        raise SystemExit(
+            f"The people of {config['database']} were encrypted with another field encryption key than "
+            "this checkout's (var/field_encryption_key). Run with that checkout's key in "
+            "FIELD_ENCRYPTION_KEY, or seed a database of your own: BENCH_DATABASE=<new name> make bench."
+        ) from error
+
+
 def measure(
     prepared: list[Prepared], config: dict[str, Any], base_url: str
 ) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[list[float], float]]]:
@@ -526,6 +546,7 @@ def main() -> int:
     from core.bench_views import BARE_WRITE_JOB
     from core.models import ScheduledRun
 
+    check_encryption_key(config)
     log(f"starting the server on port {config['port']}")
     server = start_server(env, config["port"])
     try:
