@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils import translation
 
 from core.errors import DomainError, FieldErrors
 from core.models import AuditEvent, Notification
@@ -208,7 +209,7 @@ def final(members, excellent: int) -> dict[int, str]:
 
 def test_at_most_one_third_may_be_excellent_rounding_down(campaign, members, personas):
     services_evaluation.ballot_close(actor=personas.secretary, campaign=campaign)
-    with pytest.raises(DomainError) as refused:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         services_evaluation.campaign_close(
             actor=personas.secretary,
             campaign=campaign,
