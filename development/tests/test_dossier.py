@@ -376,7 +376,7 @@ def test_the_page_costs_the_same_queries_for_2_or_25_steps(personas, early_case,
     client.get(page_url(early_case))  # warm the session and the templates
     few = count_queries(lambda: client.get(page_url(early_case)))
     many = count_queries(lambda: client.get(page_url(full_case)))
-    assert few == many
+    assert few + 1 == many  # the training track, asked only for a development target
 
 
 def test_the_file_name_keeps_out_path_separators_and_quotes(personas, early_case):
