@@ -19,7 +19,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
@@ -264,9 +264,10 @@ def _records(
     invitations, check_ins, minutes, resolutions, tasks = [], [], [], [], []
     for item in planned:
         meeting = item.meeting
+        published: datetime = meeting.published_at or meeting.starts_at
         on_leave = set(rng.sample(item.invitees, k=min(len(item.invitees) // 8, 2)))
         for person in item.invitees:
-            read = meeting.published_at + timedelta(hours=rng.randint(1, 40))  # type: ignore[operator]
+            read = published + timedelta(hours=rng.randint(1, 40))
             leave = person in on_leave
             invitations.append(
                 Invitation(
@@ -426,7 +427,7 @@ def load_demo_meetings() -> dict[str, int]:
             mine = _plan_branch(branch, months, now, rng)
             planned += mine
             for index, rows in enumerate(_records(branch, mine, now, rng)):
-                records[index] += rows
+                records[index] += cast("list[Any]", rows)
         _insert(planned, tuple(records[index] for index in range(5)))
         upcoming = _upcoming(now)
         counts = {
