@@ -29,7 +29,6 @@ from accounts.models import User
 from core.audit import audit_record
 from core.demo import DemoLoader, register_demo_loader
 from core.richtext import sanitize_html
-from orglife import services
 from orglife.models import (
     ActivityKind,
     BranchThemeDay,
@@ -379,24 +378,35 @@ def _insert(planned: list[Planned], records: tuple[list[Any], ...]) -> None:
 
 
 def _upcoming(now: datetime) -> Meeting | None:
-    """The persona branch's next party lesson, published through the services (notices included)."""
+    """The persona branch's next party lesson, its notice published, every member of the branch invited.
+
+    Written directly rather than through ``services.meeting_publish``: the demo's inboxes hold only the
+    welcome message, so the notice is found on the meetings page, not as a notification.
+    """
     branch = OrgUnit.objects.filter(code=PERSONA_BRANCH).first()
     secretary = User.objects.filter(number=SECRETARY_NUMBER).first()
     if branch is None or secretary is None:
         return None
     day = timezone.localdate(now) + timedelta(days=5)
     starts = timezone.make_aware(datetime.combine(day, time(19)))
-    plan = services.MeetingPlan(
+    meeting = Meeting.objects.create(
+        unit=branch,
         kind=ActivityKind.PARTY_LESSON,
         title="专题党课：青年学生如何做到学思用贯通",
+        agenda="1. 支部书记讲授党课\n2. 入党申请人、积极分子交流学习体会\n3. 布置学习任务",
         starts_at=starts,
         ends_at=starts + timedelta(minutes=90),
-        agenda="1. 支部书记讲授党课\n2. 入党申请人、积极分子交流学习体会\n3. 布置学习任务",
         place="信息楼302会议室",
-        invited_unit_ids=[branch.pk],
+        status=MeetingStatus.PUBLISHED,
+        organiser=secretary,
+        published_at=now,
     )
-    meeting = services.meeting_create(actor=secretary, unit=branch, plan=plan)
-    return services.meeting_publish(actor=secretary, meeting=meeting)
+    meeting.invited_units.set([branch])
+    people = Membership.objects.filter(unit=branch, person__is_active=True).values_list(
+        "person_id", flat=True
+    )
+    Invitation.objects.bulk_create([Invitation(meeting=meeting, person_id=person) for person in people])
+    return meeting
 
 
 def _track_from_last_month(root: OrgUnit, months: list[date]) -> int:
