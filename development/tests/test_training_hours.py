@@ -37,6 +37,13 @@ def complete(person, track, *, courses: int) -> None:
         Certificate.objects.create(person=person, track=track, class_hours=track.required_hours)
 
 
+@pytest.fixture(autouse=True)
+def english(personas):
+    """The secretary reads the pages in English (the translations are checked elsewhere)."""
+    personas.secretary.language = "en"
+    personas.secretary.save(update_fields=["language"])
+
+
 @pytest.fixture
 def target_case(tree, personas, clock):
     return helpers.new_case_at(personas, tree.branch_a1, steps.TRAINING)
@@ -140,3 +147,12 @@ def test_a_valid_track_code_is_kept_in_the_local_rules():
 
     assert parameter_problems({"intensive_training_track": "dev-2026_A"}) == {}
     assert local_rules({"intensive_training_track": "dev-2026_A"}).intensive_training_track == "dev-2026_A"
+
+
+def test_a_secretary_reading_in_chinese_sees_the_hours_in_chinese(client, personas, track, target_case):
+    personas.secretary.language = "zh-hans"
+    personas.secretary.save(update_fields=["language"])
+    complete(target_case.person, track, courses=1)
+    client.force_login(personas.secretary)
+    part = training_part(client.get(reverse("development:case", args=[target_case.pk])).content.decode())
+    assert "培训未结业" in part and "已完成 16 学时，需 24 学时" in part
