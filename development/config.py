@@ -7,6 +7,7 @@ parameters, validates a JSON object and turns it into a frozen ``LocalRules``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -36,9 +37,12 @@ class LocalRules:
     retention_years_withdrawn: int = 10
     retention_years_transferred_out: int = 10
     retention_years_thought_reports: int = 0  # 0: the same as the other documents of their case
+    # The study track (learning app) whose class hours step 11, the short intensive training, shows.
+    intensive_training_track: str = "intensive"
 
 
 DEFAULTS = LocalRules()
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Parameter:
     minimum: int
     maximum: int
     is_months_list: bool = False
+    is_code: bool = False
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -84,6 +89,13 @@ PARAMETERS: tuple[Parameter, ...] = (
         0,
         100,
     ),
+    Parameter(
+        "intensive_training_track",
+        _("Code of the study track whose class hours step 11 (short intensive training) shows"),
+        1,
+        50,
+        is_code=True,
+    ),
 )
 _BY_NAME = {parameter.name: parameter for parameter in PARAMETERS}
 assert set(_BY_NAME) == {f.name for f in fields(LocalRules)}  # noqa: S101  (a definition error, at import)
@@ -111,6 +123,29 @@ def _check_months(parameter: Parameter, value: object) -> list[str]:
     return problems[:1]
 
 
+def _check_code(parameter: Parameter, value: object) -> list[str]:
+    if (
+        not isinstance(value, str)
+        or not parameter.minimum <= len(value) <= parameter.maximum
+        or not CODE_PATTERN.fullmatch(value)
+    ):
+        return [
+            str(
+                _("%(name)s must be a code of %(minimum)d to %(maximum)d letters, digits, - or _.")
+                % {"name": parameter.label, "minimum": parameter.minimum, "maximum": parameter.maximum}
+            )
+        ]
+    return []
+
+
+def _check(parameter: Parameter, value: object) -> list[str]:
+    if parameter.is_months_list:
+        return _check_months(parameter, value)
+    if parameter.is_code:
+        return _check_code(parameter, value)
+    return _check_number(parameter, value)
+
+
 def parameter_problems(raw: object) -> dict[str, list[str]]:
     """The problems of a parameters object, by parameter name (empty when it is valid)."""
     if not isinstance(raw, Mapping):
@@ -122,9 +157,7 @@ def parameter_problems(raw: object) -> dict[str, list[str]]:
             known = ", ".join(sorted(_BY_NAME))
             problems[name] = [str(_("Unknown parameter. Known parameters: %(known)s.") % {"known": known})]
             continue
-        found = (
-            _check_months(parameter, value) if parameter.is_months_list else _check_number(parameter, value)
-        )
+        found = _check(parameter, value)
         if found:
             problems[name] = found
     return problems
@@ -139,7 +172,12 @@ def local_rules(raw: Mapping[str, Any] | None) -> LocalRules:
         parameter = _BY_NAME.get(name)
         if parameter is None:
             continue
-        values[name] = tuple(sorted(set(value))) if parameter.is_months_list else int(value)
+        if parameter.is_months_list:
+            values[name] = tuple(sorted(set(value)))
+        elif parameter.is_code:
+            values[name] = str(value)
+        else:
+            values[name] = int(value)
     return LocalRules(**values)
 
 

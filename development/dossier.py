@@ -37,6 +37,7 @@ from development.models import (
 from development.permissions import is_own_case
 from development.rule_engine import Violation
 from development.rule_names import describe_stored, rule_name
+from learning.queries import TrainingHours
 from orgs import capabilities as org_caps
 from orgs.models import Membership
 
@@ -251,6 +252,7 @@ class Dossier:
     viewer: str
     transfer_letter_number: str = ""
     transferred_in_on: date | None = None
+    training: TrainingHours | None = None  # step 11's class hours, from the study app
 
     @property
     def done_count(self) -> int:
@@ -576,6 +578,7 @@ def build_dossier(case: DevelopmentCase, *, viewer: Any) -> Dossier:
         document_count=len(context.documents),
         generated_at=timezone.localtime(),
         viewer=getattr(viewer, "name", ""),
+        training=queries.case_training(timeline),
     )
 
 

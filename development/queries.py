@@ -35,6 +35,7 @@ from development.models import (
 )
 from development.permissions import require_case_visible
 from development.rule_engine import Level, Violation, params_from_json
+from learning.queries import TrainingHours, training_hours
 from orgs.models import OrgUnit
 
 # --- Local rules ----------------------------------------------------------------------------------
@@ -189,6 +190,7 @@ class Timeline:
     assessments: list[Assessment]
     thought_reports: list[ThoughtReport]
     exceptions: list[RuleException]
+    local: LocalRules | None = None  # the local rules the timeline was read with
 
     @property
     def overdue(self) -> list[Deadline]:
@@ -310,7 +312,21 @@ def case_timeline(case: DevelopmentCase) -> Timeline:
         assessments=assessments,
         thought_reports=reports,
         exceptions=exceptions,
+        local=local,
     )
+
+
+def case_training(timeline: Timeline) -> TrainingHours | None:
+    """The class hours of the person's intensive-training track, for step 11 (three queries).
+
+    Asked of the study app through its queries, once the person is a development target; None
+    before that or when the university has no track with the configured code.
+    """
+    case = timeline.case
+    if case.current_step <= steps.TARGET_CONFIRMATION:
+        return None
+    local = timeline.local or local_rules(None)
+    return training_hours(case.person, local.intensive_training_track)
 
 
 # --- Due and overdue, for the committees -------------------------------------------------------------

@@ -144,6 +144,7 @@ def _case_page(
             "exception_mode": exception_mode(user, case, definition) if definition else "",
             "may_record_steps": may_record_steps,
             "may_approve": may_approve,
+            "training": queries.case_training(timeline),
             "dossier_url": _url_or_none("dossier:case", case.pk)
             if permissions.can_view_dossier(user, case)
             else None,

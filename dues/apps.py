@@ -7,10 +7,11 @@ class DuesConfig(AppConfig):
     verbose_name = _("Party dues")
 
     def ready(self) -> None:
-        from dues import capabilities, services_warnings, tasks  # noqa: F401  (registrations)
+        from dues import capabilities, demo, services_warnings, tasks  # noqa: F401  (registrations)
 
         tasks.register_jobs()
 
         from dues import sections
 
         sections.register()
+        demo.register()

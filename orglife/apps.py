@@ -9,6 +9,7 @@ class OrglifeConfig(AppConfig):
     def ready(self) -> None:
         from orglife import (  # noqa: F401  (registrations)
             capabilities,
+            demo,
             registrations_record,
             sections,
             services,
@@ -18,3 +19,4 @@ class OrglifeConfig(AppConfig):
         sections.register()
         registrations_record.register()
         register_compliance()
+        demo.register()
