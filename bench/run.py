@@ -327,6 +327,21 @@ class Prepared:
         return "login.lua" if self.scenario.auth == "login" else "request.lua"
 
 
+BYTES_PREFIX = "/bench/bytes/"
+
+
+def save_bytes_of(source: Scenario, size: str, port: int) -> None:
+    """Save the page of ``source`` where the bare-bytes view returns it (``core.bench_views.bare_bytes``)."""
+    from bench.places import fill
+
+    status, _cookies, body = http_request(port, "GET", fill(source.path, size))
+    if status != 200:
+        raise SystemExit(f"{source.name} answered {status}: no bytes to compare with")
+    folder = VAR / "bytes"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{source.name}.html").write_bytes(body)
+
+
 def prepare(scenarios: list[Scenario], size: str, port: int) -> list[Prepared]:
     from bench.places import fill
     from orgs.management.scale_plan import BENCH_PASSWORD, persona_numbers
@@ -336,8 +351,11 @@ def prepare(scenarios: list[Scenario], size: str, port: int) -> list[Prepared]:
     # One token per persona and run: making a new one revokes the persona's earlier bench tokens.
     tokens: dict[str, str] = {}
     prepared = []
+    by_name = {scenario.name: scenario for scenario in SCENARIOS}
     for scenario in scenarios:
         item = Prepared(scenario, fill(scenario.path, size))
+        if scenario.path.startswith(BYTES_PREFIX):
+            save_bytes_of(by_name[scenario.path[len(BYTES_PREFIX) :].strip("/")], size, port)
         if scenario.auth == "session":
             if scenario.persona not in sessions:
                 sessions[scenario.persona] = http_login(port, numbers[scenario.persona], BENCH_PASSWORD)

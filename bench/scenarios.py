@@ -145,6 +145,13 @@ SCENARIOS = [
         auth="none",
         description="A published article's public page (no login, cached; views counted once per visitor)",
     ),
+    Scenario(
+        "bare_article_bytes",
+        "/bench/bytes/public_article/",
+        DIAGNOSTIC,
+        auth="none",
+        description="A bare view returning the public article page's bytes (issue 6's yardstick)",
+    ),
 ]
 
 

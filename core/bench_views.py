@@ -12,7 +12,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -59,3 +60,16 @@ def bare_write(request: HttpRequest) -> HttpResponse:
     """Insert one row (a unique one, so that every request really writes) and answer 201."""
     ScheduledRun.objects.create(job=BARE_WRITE_JOB, period=uuid.uuid4().hex)
     return HttpResponse("created", status=201, content_type="text/plain")
+
+
+@require_GET
+def bare_bytes(request: HttpRequest, name: str) -> HttpResponse:
+    """The bytes of another scenario's page, as saved by the bench runner, returned as they are.
+
+    The yardstick of a cached page: Django answering with the same bytes and no work at all. The
+    runner writes ``var/bench/bytes/<name>.html`` before the run.
+    """
+    path = settings.VAR_DIR / "bench" / "bytes" / f"{name}.html"
+    if not name.replace("_", "").isalnum() or not path.is_file():
+        raise Http404
+    return HttpResponse(path.read_bytes(), content_type="text/html; charset=utf-8")

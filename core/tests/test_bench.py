@@ -9,12 +9,13 @@ import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
 from bench import compare, report, wrk
 from bench.scenarios import SCENARIOS, by_name
-from core.bench_views import BARE_WRITE_JOB, bare_page, bare_write
+from core.bench_views import BARE_WRITE_JOB, bare_bytes, bare_page, bare_write
 from core.models import ScheduledRun
 
 SAMPLE = """Running 15s test @ http://127.0.0.1:8765/org/units/26/members/
@@ -134,6 +135,19 @@ def test_the_bare_write_inserts_one_row_each_time(django_assert_num_queries):
         assert bare_write(request).status_code == 201
     bare_write(RequestFactory().post("/bench/write/"))
     assert ScheduledRun.objects.filter(job=BARE_WRITE_JOB).count() == 2
+
+
+def test_the_bare_bytes_view_returns_the_saved_page_as_it_is(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "bench" / "bytes").mkdir(parents=True)
+    saved = "<html><body>文章</body></html>".encode()
+    (tmp_path / "bench" / "bytes" / "public_article.html").write_bytes(saved)
+    response = bare_bytes(RequestFactory().get("/bench/bytes/public_article/"), "public_article")
+    assert response.content == saved
+    with pytest.raises(Http404):
+        bare_bytes(RequestFactory().get("/bench/bytes/missing/"), "missing")
+    with pytest.raises(Http404):
+        bare_bytes(RequestFactory().get("/"), "../secret")
 
 
 def test_the_ceilings_are_not_routed_outside_bench_mode():
