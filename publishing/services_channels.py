@@ -174,8 +174,11 @@ def _daily_salt(day: date) -> str:
     Yesterday's salt expires, so yesterday's visitor digests cannot be linked to today's.
     """
     key = f"publishing:views:salt:{day.isoformat()}"
-    cache.add(key, secrets.token_hex(16), 2 * 24 * 60 * 60)
-    return str(cache.get(key))
+    salt = cache.get(key)
+    if salt is None:  # the day's first view anywhere: whichever process adds first sets the salt
+        cache.add(key, secrets.token_hex(16), 2 * 24 * 60 * 60)
+        salt = cache.get(key)
+    return str(salt)
 
 
 def article_view_record(*, article_id: int, visitor: str, day: date) -> bool:
