@@ -117,7 +117,9 @@ class RequirementForm(forms.Form):
         if unit is None and not audience:
             self.add_error("unit", _("Choose the unit or the group who must take the course."))
         elif unit is not None and audience:
-            self.add_error("audience", _("Choose either a unit or a group, not both: save one requirement for each."))
+            self.add_error(
+                "audience", _("Choose either a unit or a group, not both: save one requirement for each.")
+            )
         elif audience:
             code, _sep, pk = audience.rpartition(":")
             data["audience_kind"], data["audience_id"] = code, int(pk)

@@ -78,7 +78,7 @@ def _course_context(user: Any, course: Any, **forms: Any) -> dict[str, Any]:
     requirements = list(course.requirements.select_related("unit"))
     labels = queries.requirement_labels(user, requirements)
     for requirement in requirements:
-        requirement.who = labels[requirement.pk]  # type: ignore[attr-defined]
+        requirement.who = labels[requirement.pk]
     return {
         "course": course,
         "lessons": list(course.lessons.order_by("order", "id")),

@@ -128,7 +128,9 @@ def test_the_completion_page_counts_the_batchs_people(client, tree, personas):
     assert names == {personas.activist.name}
 
 
-def test_requirements_for_a_person_take_one_query_whatever_their_batches(tree, personas, django_assert_num_queries):
+def test_requirements_for_a_person_take_one_query_whatever_their_batches(
+    tree, personas, django_assert_num_queries
+):
     batches = [make_batch(tree.branch_a1, name=f"批次{n}") for n in range(3)]
     for number, batch in enumerate(batches):
         # One open case per person: the earlier batches' cases are converted ones (still people).
