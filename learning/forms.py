@@ -106,8 +106,9 @@ class RequirementForm(forms.Form):
             if options:
                 groups.append((str(kind.label), options))
         self.fields["audience"].choices = [("", "---------"), *groups]  # type: ignore[attr-defined]
-        if not groups:
-            self.fields["audience"].widget = forms.HiddenInput()
+        if not groups:  # nobody to target beyond units: no empty list, no hint at one
+            del self.fields["audience"]
+            self.fields["unit"].help_text = ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

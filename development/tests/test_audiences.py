@@ -286,3 +286,12 @@ def test_removing_a_batch_requirement_stops_requiring_the_course(client, tree, p
         {"action": "remove_requirement", "requirement": requirement.pk},
     )
     assert queries.requirements_for(personas.activist) == {}
+
+
+def test_an_author_with_no_batch_to_target_is_not_offered_an_empty_list_of_groups(client, tree, personas):
+    course = make_course(tree.branch_a1)
+    make_batch(tree.branch_b1)
+    client.force_login(personas.secretary)
+    response = client.get(reverse("learning:author_course", args=[course.pk]))
+    assert "audience" not in response.context["requirement_form"].fields
+    assert 'name="audience"' not in response.content.decode()
