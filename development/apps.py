@@ -8,6 +8,7 @@ class DevelopmentConfig(AppConfig):
 
     def ready(self) -> None:
         from development import (  # noqa: F401  (registrations)
+            audiences,
             capabilities,
             demo,
             documents,
@@ -16,6 +17,7 @@ class DevelopmentConfig(AppConfig):
             tasks,
         )
 
+        audiences.register()
         demo.register()
         documents.register()
         imports_apply.register()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.audiences import audience_kinds
 from core.errors import FieldErrors
 from learning.models import Course, LessonKind, LibraryItem
 from learning.models_quiz import Exam
@@ -101,21 +102,56 @@ class LessonEditForm(forms.Form):
 
 
 class RequirementForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Members of"), queryset=OrgUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Members of"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("A unit, or else a group below."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Or a group"),
+        required=False,
+        help_text=_("For example a batch of development targets."),
+    )
     party_statuses = forms.MultipleChoiceField(
         label=_("Party statuses"),
         choices=PartyStatus.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every member of the unit."),
+        help_text=_("None ticked: every member of the unit or group."),
     )
     due_on = forms.DateField(
         label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        for kind in audience_kinds():
+            options = [(f"{kind.code}:{pk}", label) for pk, label in kind.choices_for(user)]
+            if options:
+                groups.append((str(kind.label), options))
+        self.fields["audience"].choices = [("", "---------"), *groups]  # type: ignore[attr-defined]
+        if not groups:  # nobody to target beyond units: no empty list, no hint at one
+            del self.fields["audience"]
+            self.fields["unit"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit, audience = data.get("unit"), data.pop("audience", "")
+        if "unit" in self.errors or "audience" in self.errors:
+            return data
+        if unit is None and not audience:
+            self.add_error("unit", _("Choose the unit or the group who must take the course."))
+        elif unit is not None and audience:
+            self.add_error(
+                "audience", _("Choose either a unit or a group, not both: save one requirement for each.")
+            )
+        elif audience:
+            code, _sep, pk = audience.rpartition(":")
+            data["audience_kind"], data["audience_id"] = code, int(pk)
+        return data
 
 
 class LibraryItemForm(forms.Form):

@@ -254,12 +254,22 @@ def needed_seconds(length_seconds: int) -> int:
 
 
 class CourseRequirement(models.Model):
-    """Who must take a course and by when (必修): the members of a unit's subtree, of some party statuses."""
+    """Who must take a course and by when (必修): the members of a unit's subtree, of some party statuses,
+    or the people of an audience that a higher app registered in ``core.audiences`` (e.g. a
+    development batch), stored as its kind's code and id because study cannot import that app.
+    """
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="requirements")
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+        "orgs.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
+    audience_kind = models.CharField(_("audience kind"), max_length=60, blank=True)
+    audience_id = models.PositiveIntegerField(_("audience"), null=True, blank=True)
     party_statuses = models.JSONField(
         _("party statuses"), default=list, blank=True, help_text=_("Empty: every member of the unit.")
     )
@@ -275,9 +285,23 @@ class CourseRequirement(models.Model):
         ordering = ("due_on", "id")
         constraints = (
             models.UniqueConstraint(fields=("course", "unit"), name="learning_one_requirement_per_unit"),
+            models.UniqueConstraint(
+                fields=("course", "audience_kind", "audience_id"),
+                condition=Q(audience_id__isnull=False),
+                name="learning_one_requirement_per_audience",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(unit__isnull=False, audience_kind="", audience_id__isnull=True)
+                    | (Q(unit__isnull=True, audience_id__isnull=False) & ~Q(audience_kind=""))
+                ),
+                name="learning_requirement_unit_or_audience",
+            ),
         )
 
     def __str__(self) -> str:
+        if self.unit_id is None:
+            return f"{self.course_id} @ {self.audience_kind}:{self.audience_id}"
         return f"{self.course_id} @ {self.unit_id}"
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from core.audiences import audience_kind, audience_kinds
 from core.permissions import scope_q
 from learning import capabilities as caps
 from learning import permissions
@@ -94,7 +95,7 @@ def requirements_for(person: Any) -> dict[int, date | None]:
         return {}
     due: dict[int, date | None] = {}
     rows = CourseRequirement.objects.filter(
-        unit__path__in=permissions.learner_paths(person), course__status=PublicationStatus.PUBLISHED
+        _requirements_of_q(person), course__status=PublicationStatus.PUBLISHED
     ).values_list("course_id", "party_statuses", "due_on")
     for course_id, statuses, due_on in rows:
         if statuses and membership.party_status not in statuses:
@@ -103,6 +104,49 @@ def requirements_for(person: Any) -> dict[int, date | None]:
         if course_id not in due or (due_on is not None and (known is None or due_on < known)):
             due[course_id] = due_on
     return due
+
+
+def _requirements_of_q(person: Any) -> Q:
+    """Requirements that reach ``person``: of their branch or a unit above it, or of an audience of
+    theirs (one subquery per registered audience kind, so still one query whatever their number).
+    """
+    condition = Q(unit__path__in=permissions.learner_paths(person))
+    for kind in audience_kinds():
+        condition |= Q(audience_kind=kind.code, audience_id__in=kind.audiences_of(person.pk))
+    return condition
+
+
+def requirement_people_q(requirement: CourseRequirement, person_field: str = "person") -> Q:
+    """A filter on memberships (or any model with a ``person_field``) for the people ``requirement``
+    names, before party statuses; nobody for an audience whose kind is no longer registered.
+    """
+    if requirement.unit_id is not None:
+        return Q(unit__path__startswith=requirement.unit.path)  # type: ignore[union-attr]
+    kind = audience_kind(requirement.audience_kind)
+    if kind is None or requirement.audience_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{person_field}__in": kind.people(requirement.audience_id)})
+
+
+def requirement_labels(user: Any, requirements: list[CourseRequirement]) -> dict[int, str]:
+    """Who each requirement names, for the author's page: the unit's name, or the audience's label
+    (read once per audience kind through the author's choices; one query each for the rest).
+    """
+    labels: dict[int, str] = {}
+    choices: dict[str, dict[int, str]] = {}
+    for requirement in requirements:
+        if requirement.unit_id is not None:
+            labels[requirement.pk] = requirement.unit.name  # type: ignore[union-attr]
+            continue
+        kind = audience_kind(requirement.audience_kind)
+        if kind is None or requirement.audience_id is None:
+            labels[requirement.pk] = requirement.audience_kind
+            continue
+        if kind.code not in choices:
+            choices[kind.code] = dict(kind.choices_for(user))
+        known = choices[kind.code].get(requirement.audience_id)
+        labels[requirement.pk] = f"{kind.label}: {known or kind.label_of(requirement.audience_id)}"
+    return labels
 
 
 def study_home(person: Any) -> StudyHome:
@@ -251,7 +295,7 @@ def completion_rows(user: Any, course: Course) -> QuerySet[Membership]:
     """
     required = Q(pk__in=[])
     for requirement in course.requirements.select_related("unit"):
-        condition = Q(unit__path__startswith=requirement.unit.path)
+        condition = requirement_people_q(requirement)
         if requirement.party_statuses:
             condition &= Q(party_status__in=requirement.party_statuses)
         required |= condition

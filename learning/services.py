@@ -22,6 +22,7 @@ from archive import sniffing
 from archive.models import Document
 from archive.permissions import can_upload_documents
 from archive.services import document_create
+from core import audiences as core_audiences
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
 from core.richtext import plain_text, sanitize_html
@@ -325,24 +326,42 @@ def requirement_set(
     *,
     actor: Any,
     course: Course,
-    unit: OrgUnit,
+    unit: OrgUnit | None = None,
+    audience_kind: str = "",
+    audience_id: int | None = None,
     party_statuses: Iterable[str] = (),
     due_on: date | None = None,
 ) -> CourseRequirement:
-    """Require the course of ``unit``'s members (of ``party_statuses``; all when empty) by ``due_on``.
+    """Require the course of ``unit``'s members, or of an audience's people (e.g. a development batch),
+    of ``party_statuses`` (all when empty) by ``due_on``.
 
-    The unit must lie in the actor's authoring scope and inside the course's unit (whose members
-    can open it). Setting it again for the same unit replaces the statuses and date.
+    A unit must lie in the actor's authoring scope and inside the course's unit (whose members can
+    open it); an audience must be one the actor may target (its kind's ``choices_for``). Setting it
+    again for the same unit or audience replaces the statuses and date.
     """
     require_author(actor, course.unit)
-    if not permissions.can_author_in(actor, unit):
-        raise FieldErrors.single("unit", _("Choose a unit where you build courses."))
-    if not unit.path.startswith(course.unit.path):
+    has_audience = bool(audience_kind) or audience_id is not None
+    if unit is None and not has_audience:
+        raise FieldErrors.single("unit", _("Choose the unit or the group who must take the course."))
+    if unit is not None and has_audience:
         raise FieldErrors.single(
-            "unit",
-            _("Choose a unit inside %(unit)s, whose members can open this course.")
-            % {"unit": course.unit.name},
+            "audience", _("Choose either a unit or a group, not both: save one requirement for each.")
         )
+    if unit is not None:
+        if not permissions.can_author_in(actor, unit):
+            raise FieldErrors.single("unit", _("Choose a unit where you build courses."))
+        if not unit.path.startswith(course.unit.path):
+            raise FieldErrors.single(
+                "unit",
+                _("Choose a unit inside %(unit)s, whose members can open this course.")
+                % {"unit": course.unit.name},
+            )
+    else:
+        kind = core_audiences.audience_kind(audience_kind)
+        if kind is None or audience_id is None:
+            raise FieldErrors.single("audience", _("Choose a group from the list."))
+        if audience_id not in dict(kind.choices_for(actor)):
+            raise FieldErrors.single("audience", _("Choose a group that you may require courses of."))
     statuses = sorted(set(party_statuses))
     unknown = [status for status in statuses if status not in PartyStatus.values]
     if unknown:
@@ -353,30 +372,37 @@ def requirement_set(
         raise FieldErrors.single("due_on", _("The due date cannot lie in the past."))
     with transaction.atomic():
         Course.objects.select_for_update().get(pk=course.pk)
-        requirement, _created = CourseRequirement.objects.update_or_create(
-            course=course,
-            unit=unit,
-            defaults={"party_statuses": statuses, "due_on": due_on, "created_by": actor},
-        )
+        defaults = {"party_statuses": statuses, "due_on": due_on, "created_by": actor}
+        if unit is not None:
+            requirement, _created = CourseRequirement.objects.update_or_create(
+                course=course, unit=unit, defaults=defaults
+            )
+        else:
+            requirement, _created = CourseRequirement.objects.update_or_create(
+                course=course, audience_kind=audience_kind, audience_id=audience_id, defaults=defaults
+            )
+        data: dict[str, Any] = {"statuses": statuses, "due_on": due_on.isoformat() if due_on else None}
+        if unit is None:
+            data["audience"] = f"{audience_kind}:{audience_id}"
         audit_record(
             actor=actor,
             action="learning.requirement.set",
             target=course,
-            unit_id=unit.pk,
-            data={"statuses": statuses, "due_on": due_on.isoformat() if due_on else None},
+            unit_id=unit.pk if unit is not None else course.unit_id,
+            data=data,
         )
     return requirement
 
 
 def requirement_remove(*, actor: Any, requirement: CourseRequirement) -> None:
-    """Stop requiring the course of the requirement's unit."""
+    """Stop requiring the course of the requirement's unit or audience."""
     require_author(actor, requirement.course.unit)
     with transaction.atomic():
         audit_record(
             actor=actor,
             action="learning.requirement.remove",
             target=requirement.course,
-            unit_id=requirement.unit_id,
+            unit_id=requirement.unit_id or requirement.course.unit_id,
         )
         CourseRequirement.objects.filter(pk=requirement.pk).delete()
 

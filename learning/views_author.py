@@ -76,10 +76,14 @@ def author_home(request: AuthedRequest) -> HttpResponse:
 
 def _course_context(user: Any, course: Any, **forms: Any) -> dict[str, Any]:
     units = queries.author_units(user).filter(path__startswith=course.unit.path)
+    requirements = list(course.requirements.select_related("unit"))
+    labels = queries.requirement_labels(user, requirements)
+    for requirement in requirements:
+        requirement.who = labels[requirement.pk]
     return {
         "course": course,
         "lessons": list(course.lessons.select_related("quiz").order_by("order", "id")),
-        "requirements": list(course.requirements.select_related("unit")),
+        "requirements": requirements,
         "course_form": forms.get("course_form")
         or CourseForm(
             initial={
@@ -90,7 +94,7 @@ def _course_context(user: Any, course: Any, **forms: Any) -> dict[str, Any]:
             }
         ),
         "lesson_form": forms.get("lesson_form") or LessonForm(),
-        "requirement_form": forms.get("requirement_form") or RequirementForm(units=units),
+        "requirement_form": forms.get("requirement_form") or RequirementForm(units=units, user=user),
     }
 
 
@@ -123,7 +127,7 @@ def author_course(request: AuthedRequest, course_id: int) -> HttpResponse:
                     return redirect("learning:author_course", course.pk)
             elif action == "requirement":
                 units = queries.author_units(user).filter(path__startswith=course.unit.path)
-                form = forms["requirement_form"] = RequirementForm(request.POST, units=units)
+                form = forms["requirement_form"] = RequirementForm(request.POST, units=units, user=user)
                 if form.is_valid():
                     services.requirement_set(actor=user, course=course, **form.cleaned_data)
                     messages.success(request, _("The requirement is saved."))
