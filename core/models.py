@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A row written once by a service and never changed or deleted by the application.
+
+    Ledgers, dossiers, decisions and the audit log are built on it: a correction is a new row
+    (a reversal, an amendment), never an edit. ``correction_hint`` says what to do instead.
+    """
+
+    correction_hint: ClassVar[str] = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            self._refuse()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self._refuse()
+
+    def _refuse(self) -> NoReturn:
+        hint = f": {self.correction_hint}" if self.correction_hint else ""
+        raise ValueError(f"{type(self).__name__} rows are append-only{hint}")
+
+
+class AuditEvent(AppendOnly):
     """One recorded action (审计日志). Append-only: rows are never changed or deleted by the app."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -40,14 +65,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Audit events are append-only")
 
 
 class EmailMode(models.TextChoices):

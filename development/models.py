@@ -6,7 +6,7 @@ records, votes and exceptions are never edited or deleted by the application.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Document
+from core.models import AppendOnly
 from development import steps
 from development.config import parameter_problems
 from orgs.models import OrgUnit, Position
@@ -22,21 +23,6 @@ from orgs.models import OrgUnit, Position
 FIRST_STEP = 1
 LAST_STEP = len(steps.STEPS)
 VOTE_STEPS = (steps.ADMISSION_MEETING, steps.CONVERSION_MEETING)
-
-
-class AppendOnly(models.Model):
-    """A dossier row: written once by a service, never changed or deleted by the application."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError(f"{type(self).__name__} rows are append-only")
 
 
 class CaseStatus(models.TextChoices):

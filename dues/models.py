@@ -9,7 +9,7 @@ idempotency key makes a retried submission record nothing twice.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnly
 from dues.config import parameter_problems
 from orgs.models import OrgUnit
 
@@ -91,8 +92,10 @@ class PaymentKind(models.TextChoices):
     REVERSAL = "reversal", _("Correction (reverses a payment)")
 
 
-class DuesPayment(models.Model):
+class DuesPayment(AppendOnly):
     """One month of dues paid by one person (缴纳记录), or the reversal of such a row. Append-only."""
+
+    correction_hint = "record a reversal instead"
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
@@ -143,14 +146,6 @@ class DuesPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.month:%Y-%m}: {self.amount_fen}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("The dues ledger is append-only: record a reversal instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("The dues ledger is append-only: record a reversal instead")
 
 
 class DuesConfig(models.Model):

@@ -8,12 +8,12 @@ earns twice. Points are encouragement only (DOMAIN.md §5): they never feed an e
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.models import AppendOnly
 
 
 class PointsRule(models.Model):
@@ -42,7 +42,7 @@ class PointsRule(models.Model):
         return self.name
 
 
-class PointsEntry(models.Model):
+class PointsEntry(AppendOnly):
     """One line of a person's points ledger (积分明细): written once, never changed or deleted.
 
     ``key`` makes an award idempotent: the same activity (a quiz attempt, a day's login, a lesson's
@@ -76,14 +76,6 @@ class PointsEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.rule_id} +{self.points}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Points entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Points entries are append-only")
 
 
 class PointsDay(models.Model):

@@ -6,7 +6,7 @@ of who wrote and approved what (三审三校), so they are append-only.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,25 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from archive.models import Document
+from core.models import AppendOnly
 from orgs.models import OrgUnit
 
 DEFAULT_PRIMARY_COLOUR = "#c8102e"
 DEFAULT_ACCENT_COLOUR = "#f5c242"
-
-
-class AppendOnly(models.Model):
-    """A record written once by a service, never changed or deleted by the application."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError(f"{type(self).__name__} rows are append-only")
 
 
 class Channel(models.Model):
