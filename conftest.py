@@ -88,6 +88,22 @@ def restore_reference_data() -> None:
                 operation.code(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Every database test starts with the reference data, whatever test flushed the tables before it.
+
+    A transactional test flushes every table when it ends — even one that skips itself on SQLite
+    after its database was set up — so the seed and migration tests, which use no ``tree``, would
+    otherwise find no position types depending on the order the suite runs in.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    restore_reference_data()
+
+
 @pytest.fixture
 def tree(db: None) -> Tree:
     restore_reference_data()
