@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import AppendOnly
 from orgs.models import OrgUnit
 
 
@@ -233,7 +234,7 @@ class DecisionQuerySet(models.QuerySet["ModerationDecision"]):
         raise ValueError("Moderation decisions are append-only")
 
 
-class ModerationDecision(models.Model):
+class ModerationDecision(AppendOnly):
     """One moderator's decision on an item, with its reason (审核记录). Append-only."""
 
     item = models.ForeignKey(
@@ -267,11 +268,3 @@ class ModerationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.decision} {self.decided_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Moderation decisions are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Moderation decisions are append-only")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from core import capabilities
+from core.models import AppendOnly
 
 
 class UnitKind(models.TextChoices):
@@ -200,7 +201,7 @@ class Membership(models.Model):
         return f"{self.person} @ {self.unit}"
 
 
-class StatusChange(models.Model):
+class StatusChange(AppendOnly):
     """History of a person's party status and branch (append-only)."""
 
     person = models.ForeignKey(
@@ -224,11 +225,6 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.from_status} → {self.to_status} ({self.changed_on})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Status history is append-only")
-        super().save(*args, **kwargs)
 
 
 class RosterImport(models.Model):

@@ -94,6 +94,11 @@ def test_a_status_change_is_recorded_in_the_history(tree, personas):
     assert (change.from_status, change.to_status, change.changed_on) == ("activist", "target", day)
     assert change.reason == "支委会讨论"
     assert change.recorded_by == personas.secretary
+    change.reason = "改写"
+    with pytest.raises(ValueError, match="append-only"):
+        change.save()
+    with pytest.raises(ValueError, match="append-only"):
+        change.delete()
     membership = Membership.objects.get(person=personas.activist)
     assert (membership.party_status, membership.status_since) == ("target", day)
     assert AuditEvent.objects.get().data == {"fields": ["party_status", "status_since"]}
