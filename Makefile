@@ -75,7 +75,7 @@ test: lint typecheck contracts checks pytest
 
 # Each app keeps its own catalogue in <app>/locale; the project catalogue (locale/) holds the
 # strings of templates/ and smartbranch/. Fill every new msgstr before committing: a test fails on gaps.
-APPS := core accounts orgs archive moderation development
+APPS := core accounts orgs archive moderation development orglife dues publishing learning engagement
 messages: $(DEV_STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' \
 		$(foreach app,$(APPS),--ignore '$(app)/*') --ignore 'tests/*'

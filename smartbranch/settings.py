@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dues",
     "publishing",
     "learning",
+    "engagement",
 ]
 
 MIDDLEWARE = [

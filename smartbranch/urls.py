@@ -21,6 +21,7 @@ urlpatterns = [
     path("publishing/", include("publishing.urls")),
     path("channels/", include("publishing.urls_public")),
     path("study/", include("learning.urls")),
+    path("engagement/", include("engagement.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EngagementConfig(AppConfig):
+    name = "engagement"
+    verbose_name = _("Interaction and feedback")
+
+    def ready(self) -> None:
+        pass

@@ -1,0 +1,2 @@
+"""Interaction and feedback (docs/engagement.md): comments, reactions and favourites, the suggestion
+box, surveys and polls, and notices that ask to be acknowledged. One module per part."""
