@@ -12,4 +12,4 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True, name="panels")
 def panels_tag(context: template.Context, slot: str, obj: Any) -> SafeString:
-    return panels_html(slot, context.get("request"), obj)
+    return panels_html(slot, context["request"], obj)
