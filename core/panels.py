@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 SLOTS = {
     "publishing.article": "The public page of a published article or video (cached for every reader).",
     "learning.lesson": "A lesson's page in Study, below the lesson.",
+    "engagement.notice": "A notice's page (engagement), below its text: e.g. its poll.",
 }
 
 
