@@ -8,3 +8,8 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         pass
+        # Surveys and polls.
+        from engagement import capabilities_surveys, demo_surveys, registrations_surveys  # noqa: F401
+
+        registrations_surveys.register()
+        demo_surveys.register()

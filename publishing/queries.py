@@ -223,3 +223,23 @@ def revision_diff(article: Article, first: int, second: int) -> list[DiffLine]:
         else:
             result.append(DiffLine("same", line[1:]))
     return result
+
+
+# --- For other apps (engagement's polls) ---------------------------------------------------------
+
+
+def articles_for_polls(user: Any, unit: OrgUnit) -> QuerySet[Article]:
+    """Items of channels in ``unit``'s subtree that ``user`` may write in (not withdrawn), newest first:
+    those an editor may attach a poll to (engagement reads this; publishing never imports engagement)."""
+    return (
+        Article.objects.filter(scope_q(user, caps.WRITE, "channel__unit__path"))
+        .filter(channel__unit__path__startswith=unit.path)
+        .exclude(status=ArticleStatus.WITHDRAWN)
+        .select_related("channel")
+        .order_by("-pk")
+    )
+
+
+def article_titles(article_ids: list[int]) -> dict[int, str]:
+    """The titles of items by id, in one query (for pages that name where a poll is shown)."""
+    return dict(Article.objects.filter(pk__in=article_ids).values_list("pk", "title"))

@@ -1,2 +1,14 @@
 """Interaction and feedback (docs/engagement.md): comments, reactions and favourites, the suggestion
 box, surveys and polls, and notices that ask to be acknowledged. One module per part."""
+
+from engagement.models.surveys import (  # noqa: F401  (surveys and polls)
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyReminder,
+    SurveyResponse,
+    SurveyStatus,
+    SurveyTarget,
+)
