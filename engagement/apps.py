@@ -9,7 +9,7 @@ class EngagementConfig(AppConfig):
     def ready(self) -> None:
         pass
         # Surveys and polls.
-        from engagement import capabilities_surveys, demo_surveys, registrations_surveys  # noqa: F401
+        from engagement import admin_surveys, capabilities_surveys, demo_surveys, registrations_surveys  # noqa: F401
 
         registrations_surveys.register()
         demo_surveys.register()

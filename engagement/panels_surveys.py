@@ -34,5 +34,9 @@ def render_notice_polls(request: HttpRequest, notice: Any) -> str:
 
 
 def register() -> None:
-    register_panel(Panel(code="engagement.article_polls", slot="publishing.article", render=render_article_polls))
-    register_panel(Panel(code="engagement.notice_polls", slot="engagement.notice", render=render_notice_polls))
+    register_panel(
+        Panel(code="engagement.article_polls", slot="publishing.article", render=render_article_polls)
+    )
+    register_panel(
+        Panel(code="engagement.notice_polls", slot="engagement.notice", render=render_notice_polls)
+    )

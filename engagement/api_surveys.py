@@ -1,0 +1,225 @@
+"""API of surveys and polls for the mobile client: my surveys, a survey, answering, voting, results, export.
+
+Outside the caller's reach is 404, an author's page without ``engagement.run_surveys`` 403, a closed
+survey 409; invalid answers are 400 with the field ``answers.<question id>`` named.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja.responses import Status
+
+from accounts.api import error_openapi, error_responses
+from accounts.http import AuthedRequest
+from core.errors import FieldErrors
+from engagement import exports_surveys, queries_surveys, services_surveys
+from engagement import permissions_surveys as permissions
+from engagement.models.surveys import Survey
+from engagement.queries_surveys import QuestionResult
+from engagement.schemas_surveys import (
+    MySurveyOut,
+    PollOut,
+    ResponseIn,
+    ResponseOut,
+    ResultsOut,
+    SurveyDetailOut,
+    VoteIn,
+)
+
+router = Router(tags=["surveys"])
+
+AUTHOR_NOTE = "Needs `engagement.run_surveys` over the survey's unit."
+
+
+def _question_result(result: QuestionResult) -> dict[str, object]:
+    return {
+        "question_id": result.question.pk,
+        "text": result.question.text,
+        "kind": result.question.kind,
+        "answered": result.answered,
+        "options": [vars(option) for option in result.options],
+        "average": result.average,
+        "texts": result.texts,
+        "texts_waiting": result.texts_waiting,
+    }
+
+
+@router.get(
+    "/me/surveys",
+    operation_id="list_my_surveys",
+    response={200: list[MySurveyOut], **error_responses(401)},
+    openapi_extra=error_openapi(401),
+    summary="My surveys",
+)
+def list_my_surveys(request: AuthedRequest) -> list[dict[str, object]]:
+    """Open surveys that ask the caller, and closed ones they answered; `answered` says which are done."""
+    return [
+        {
+            "id": survey.pk,
+            "title": survey.title,
+            "unit_name": survey.unit.display_name,
+            "is_anonymous": survey.is_anonymous,
+            "status": survey.status,
+            "closes_at": survey.closes_at,
+            "answered": survey.answered,  # type: ignore[attr-defined]
+        }
+        for survey in queries_surveys.my_surveys(request.user)
+    ]
+
+
+@router.get(
+    "/surveys/{survey_id}",
+    operation_id="get_survey",
+    response={200: SurveyDetailOut, **error_responses(401, 404)},
+    openapi_extra=error_openapi(401, 404, notes={404: "Also when the survey does not ask the caller."}),
+    summary="A survey with its questions and conditions",
+)
+def get_survey(request: AuthedRequest, survey_id: int) -> dict[str, object]:
+    survey = queries_surveys.survey_get(survey_id)
+    permissions.require_respondent(request.user, survey)
+    return {
+        "id": survey.pk,
+        "title": survey.title,
+        "introduction": survey.introduction,
+        "is_anonymous": survey.is_anonymous,
+        "is_poll": survey.is_poll,
+        "status": survey.status,
+        "closes_at": survey.closes_at,
+        "answered": queries_surveys.has_answered(request.user, survey),
+        "questions": queries_surveys.questions_of(survey),
+    }
+
+
+def _as_lists(answers: dict[str, list[str | int] | str | int]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for key, value in answers.items():
+        values = value if isinstance(value, list) else [value]
+        result[f"q{key}"] = [str(item) for item in values]
+    return result
+
+
+def _api_fields(error: FieldErrors) -> FieldErrors:
+    fields = {
+        (f"answers.{name[1:]}" if name.startswith("q") and name[1:].isdigit() else name): messages
+        for name, messages in error.fields.items()
+    }
+    return FieldErrors(fields, error.message)
+
+
+@router.post(
+    "/surveys/{survey_id}/responses",
+    operation_id="submit_survey_response",
+    response={200: ResponseOut, 201: ResponseOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(
+        400,
+        401,
+        403,
+        404,
+        409,
+        notes={
+            400: "`fields` names `answers.<question id>`, in the caller's language.",
+            403: "An author who is not among the people asked.",
+            409: "The survey is closed.",
+        },
+    ),
+    summary="Answer a survey (once)",
+)
+def submit_survey_response(request: AuthedRequest, survey_id: int, payload: ResponseIn) -> Status:
+    """201 with the answers stored; 200 when the caller had already answered (a retry changes nothing)."""
+    survey = queries_surveys.survey_get(survey_id)
+    permissions.require_respondent(request.user, survey)
+    try:
+        _participation, created = services_surveys.response_submit(
+            actor=request.user, survey=survey, answers=_as_lists(payload.answers)
+        )
+    except FieldErrors as error:
+        raise _api_fields(error) from None
+    return Status(201 if created else 200, {"survey_id": survey.pk, "answered": True, "created": created})
+
+
+@router.post(
+    "/polls/{poll_id}/votes",
+    operation_id="vote_in_poll",
+    response={200: PollOut, 201: PollOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(400, 401, 403, 404, 409, notes={409: "The poll is closed."}),
+    summary="Vote in a poll (once) and get its results",
+)
+def vote_in_poll(request: AuthedRequest, poll_id: int, payload: VoteIn) -> Status:
+    poll = get_object_or_404(Survey.objects.select_related("unit"), pk=poll_id, is_poll=True)
+    permissions.require_respondent(request.user, poll)
+    try:
+        _participation, created = services_surveys.poll_vote(
+            actor=request.user, poll=poll, choices=[str(choice) for choice in payload.choices]
+        )
+    except FieldErrors as error:
+        messages = [message for values in error.fields.values() for message in values]
+        raise FieldErrors({"choices": messages}, error.message) from None
+    result = queries_surveys.poll_counts(poll)
+    body = {
+        "poll_id": poll.pk,
+        "voted": True,
+        "created": created,
+        "result": _question_result(result) if result is not None else None,
+    }
+    return Status(201 if created else 200, body)
+
+
+@router.get(
+    "/surveys/{survey_id}/results",
+    operation_id="get_survey_results",
+    response={200: ResultsOut, **error_responses(401, 403, 404)},
+    openapi_extra=error_openapi(401, 403, 404, notes={403: AUTHOR_NOTE}),
+    summary="Results of a survey (authors)",
+)
+def get_survey_results(request: AuthedRequest, survey_id: int) -> dict[str, object]:
+    """Counts and percentages per question, visible texts and the response rate per branch. An
+    anonymous survey's results name nobody."""
+    survey = queries_surveys.survey_get(survey_id)
+    permissions.require_author(request.user, survey)
+    results = queries_surveys.survey_results(survey)
+    return {
+        "survey_id": survey.pk,
+        "title": survey.title,
+        "is_anonymous": survey.is_anonymous,
+        "status": survey.status,
+        "responses": results.responses,
+        "asked": results.asked,
+        "percent": results.percent,
+        "questions": [_question_result(result) for result in results.questions],
+        "units": [
+            {
+                "unit_id": rate.unit.pk,
+                "unit_name": rate.unit.display_name,
+                "asked": rate.asked,
+                "answered": rate.answered,
+                "percent": rate.percent,
+            }
+            for rate in queries_surveys.response_rates(survey)
+        ],
+    }
+
+
+@router.get(
+    "/surveys/{survey_id}/export",
+    operation_id="export_survey",
+    response={200: None, **error_responses(401, 403, 404)},
+    openapi_extra={
+        **error_openapi(401, 403, 404, notes={403: AUTHOR_NOTE}),
+        "responses": {
+            200: {
+                "description": "The .xlsx workbook: a sheet of answers (no person column when anonymous) and a summary.",
+                "content": {
+                    exports_surveys.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}
+                },
+            },
+            **error_openapi(401, 403, 404, notes={403: AUTHOR_NOTE})["responses"],  # type: ignore[dict-item]
+        },
+    },
+    summary="Export a survey's answers to Excel (authors)",
+)
+def export_survey(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = queries_surveys.survey_get(survey_id)
+    permissions.require_author(request.user, survey)
+    return exports_surveys.xlsx_response(survey, actor=request.user)

@@ -1,0 +1,111 @@
+"""Schemas of the surveys and polls API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class MySurveyOut(Schema):
+    id: int
+    title: str
+    unit_name: str
+    is_anonymous: bool
+    status: str
+    closes_at: datetime | None
+    answered: bool
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    kind: str = Field(description="single, multiple, rating, short_text or long_text.")
+    text: str
+    help_text: str
+    is_required: bool
+    options: list[str] = Field(description="Choice labels; an answer names them by index (0, 1, …).")
+    scale_min: int
+    scale_max: int
+    scale_min_label: str
+    scale_max_label: str
+    condition_question_id: int | None = Field(
+        description="Shown (and required, and stored) only when that earlier question's answer includes "
+        "`condition_option`; the server applies the same rule."
+    )
+    condition_option: int | None
+
+
+class SurveyDetailOut(Schema):
+    id: int
+    title: str
+    introduction: str
+    is_anonymous: bool
+    is_poll: bool
+    status: str
+    closes_at: datetime | None
+    answered: bool
+    questions: list[QuestionOut]
+
+
+class ResponseIn(Schema):
+    answers: dict[str, list[str | int] | str | int] = Field(
+        description="By question id: option indexes for choices, the number for a rating, the text for text "
+        "questions. Answers to questions that the other answers hide are ignored."
+    )
+
+
+class ResponseOut(Schema):
+    survey_id: int
+    answered: bool = True
+    created: bool = Field(
+        description="False when this person had already answered (the first answers stand)."
+    )
+
+
+class VoteIn(Schema):
+    choices: list[int] = Field(description="Option indexes (one for a single choice poll).")
+
+
+class OptionCountOut(Schema):
+    label: str
+    count: int
+    percent: int
+
+
+class QuestionResultOut(Schema):
+    question_id: int
+    text: str
+    kind: str
+    answered: int
+    options: list[OptionCountOut]
+    average: float | None
+    texts: list[str] = Field(description="Text answers readers may see (not waiting for review, not hidden).")
+    texts_waiting: int
+
+
+class PollOut(Schema):
+    poll_id: int
+    voted: bool
+    created: bool
+    result: QuestionResultOut | None
+
+
+class UnitRateOut(Schema):
+    unit_id: int
+    unit_name: str
+    asked: int
+    answered: int
+    percent: int
+
+
+class ResultsOut(Schema):
+    survey_id: int
+    title: str
+    is_anonymous: bool
+    status: str
+    responses: int
+    asked: int
+    percent: int
+    questions: list[QuestionResultOut]
+    units: list[UnitRateOut]
