@@ -93,7 +93,7 @@ def test_question_rules_name_the_field(tree, personas):
 def test_a_hidden_question_is_neither_required_nor_stored(tree, personas):
     survey, q = opened(personas.secretary, tree.branch_a1)
     # "满意" hides the required "why" question, and an answer sent for it anyway is dropped.
-    participation, created = services.response_submit(
+    _participation, created = services.response_submit(
         actor=personas.student, survey=survey, answers=answers(q, single=["0"], why=["1"], rating=["4"])
     )
     assert created
