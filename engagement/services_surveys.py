@@ -288,7 +288,7 @@ def question_save(
         question.kind = kind
         question.text = text.strip()
         question.help_text = help_text.strip()
-        question.is_required = is_required
+        question.is_required = is_required or survey.is_poll  # a vote without a choice means nothing
         question.options = cleaned
         question.scale_min, question.scale_max = (
             (scale_min, scale_max) if kind == QuestionKind.RATING else (1, 5)
@@ -508,6 +508,8 @@ def _answers_from(survey: Survey, submitted: Mapping[str, list[str]]) -> list[tu
             answers.append((question, value))
     if errors:
         raise FieldErrors(errors, _("Some answers need your attention."))
+    if not answers:
+        raise FieldErrors.single("__all__", _("Answer at least one question before sending."))
     return answers
 
 

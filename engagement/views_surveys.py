@@ -353,7 +353,7 @@ def _answer_page(
             "answered": answered,
             "may_answer": permissions.is_asked(request.user, survey),
             "error_count": len(errors or {}),
-            "errors": errors or {},
+            "general_errors": (errors or {}).get("__all__", []),
         },
         status=status,
     )
