@@ -35,7 +35,7 @@ def _cell(question: Any, answer: SurveyAnswer | None) -> str | int:
         return _("(waiting for review)")
     if answer.is_hidden:
         return _("(hidden by a moderator)")
-    return spreadsheet_safe(answer.text)
+    return str(spreadsheet_safe(answer.text))
 
 
 def write_survey_xlsx(survey: Survey, out: IO[bytes]) -> int:

@@ -175,7 +175,7 @@ class QuestionForm(forms.Form):
         for q in earlier:
             for index, option in enumerate(q.options):
                 choices.append((f"{q.pk}:{index}", f"{q.text} → {option}"))
-        self.fields["condition"].widget.choices = choices  # type: ignore[attr-defined]
+        self.fields["condition"].widget.choices = choices
         if survey.is_poll:
             cast(forms.ChoiceField, self.fields["kind"]).choices = [
                 (QuestionKind.SINGLE, QuestionKind.SINGLE.label),

@@ -269,7 +269,7 @@ def question_save(
             ]
         if survey.is_poll and kind not in CHOICE_KINDS:
             errors["kind"] = [str(_("A poll asks a single or multiple choice question."))]
-        others = list(survey.questions.exclude(pk=question.pk if question else None))
+        others = [q for q in survey.questions.all() if question is None or q.pk != question.pk]
         if survey.is_poll and others:
             errors["text"] = [str(_("A poll has exactly one question."))]
         condition: SurveyQuestion | None = None
@@ -362,6 +362,7 @@ def question_move(*, actor: Any, question: SurveyQuestion, up: bool) -> None:
 def survey_open(*, actor: Any, survey: Survey) -> Survey:
     """Open a draft: people asked see it in "My surveys" and get a notice in their inbox."""
     permissions.require_author(actor, survey)
+    given = survey
     with transaction.atomic():
         survey = _locked(survey)
         if not survey.can_become(SurveyStatus.OPEN):
@@ -374,8 +375,8 @@ def survey_open(*, actor: Any, survey: Survey) -> Survey:
             raise DomainError("survey.no_targets", _("Choose who is asked before opening the survey."))
         if survey.closes_at is not None and survey.closes_at <= timezone.now():
             raise DomainError("survey.closes_in_past", _("The closing time has passed: change it first."))
-        survey.status = SurveyStatus.OPEN
-        survey.opened_at = timezone.now()
+        survey.status = given.status = SurveyStatus.OPEN
+        survey.opened_at = given.opened_at = timezone.now()
         survey.save(update_fields=["status", "opened_at"])
         audit_record(actor=actor, action="engagement.survey.open", target=survey, unit_id=survey.unit_id)
         if not survey.is_poll:
@@ -396,12 +397,13 @@ def survey_close(*, actor: Any | None, survey: Survey) -> Survey:
     """Close an open survey: no more answers. ``actor`` None is the scheduler at the closing time."""
     if actor is not None:
         permissions.require_author(actor, survey)
+    given = survey
     with transaction.atomic():
         survey = _locked(survey)
         if not survey.can_become(SurveyStatus.CLOSED):
             raise DomainError("survey.not_open", _("Only an open survey can be closed."))
-        survey.status = SurveyStatus.CLOSED
-        survey.closed_at = timezone.now()
+        survey.status = given.status = SurveyStatus.CLOSED
+        survey.closed_at = given.closed_at = timezone.now()
         survey.save(update_fields=["status", "closed_at"])
         audit_record(actor=actor, action="engagement.survey.close", target=survey, unit_id=survey.unit_id)
     return survey

@@ -101,11 +101,20 @@ def survey_edit(request: AuthedRequest, survey_id: int) -> HttpResponse:
     """Change the title, introduction, closing time (and, while a draft, who is asked and anonymity)."""
     survey = queries_surveys.survey_get(survey_id)
     permissions.require_author(request.user, survey)
-    kwargs = {"user": request.user, "unit": survey.unit, "is_poll": survey.is_poll, "survey": survey}
+    initial = SurveyForm.initial_for(survey)
     if request.method != "POST":
-        form = SurveyForm(initial=SurveyForm.initial_for(survey), **kwargs)
+        form = SurveyForm(
+            initial=initial, user=request.user, unit=survey.unit, is_poll=survey.is_poll, survey=survey
+        )
         return _details_page(request, survey.unit, form, survey, survey.is_poll)
-    form = SurveyForm(request.POST, initial=SurveyForm.initial_for(survey), **kwargs)
+    form = SurveyForm(
+        request.POST,
+        initial=initial,
+        user=request.user,
+        unit=survey.unit,
+        is_poll=survey.is_poll,
+        survey=survey,
+    )
     if form.is_valid():
         details = form.details()
         try:
