@@ -158,7 +158,7 @@ def test_a_bad_question_is_refused_naming_the_field_in_chinese(client, tree, per
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == BAD
-    assert "至少两个选项" in response.content.decode()
+    assert "请至少给出两个选项" in response.content.decode()
 
 
 def test_a_person_answers_on_the_form_and_a_retry_adds_nothing(client, tree, personas):
