@@ -19,18 +19,23 @@ from engagement import permissions_surveys as permissions
 from engagement.models.surveys import Survey
 from engagement.queries_surveys import QuestionResult
 from engagement.schemas_surveys import (
-    MySurveyOut,
-    PollOut,
-    ResponseIn,
-    ResponseOut,
-    ResultsOut,
+    PollResultOut,
+    PollVoteIn,
     SurveyDetailOut,
-    VoteIn,
+    SurveyMineOut,
+    SurveyResponseIn,
+    SurveyResponseOut,
+    SurveyResultsOut,
 )
 
 router = Router(tags=["surveys"])
 
 AUTHOR_NOTE = "Needs `engagement.run_surveys` over the survey's unit."
+XLSX_RESPONSE = {
+    "description": "The .xlsx workbook: a sheet of answers (no person column when anonymous) and a summary.",
+    "content": {exports_surveys.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+}
+_author_errors = error_openapi(401, 403, 404, notes={403: AUTHOR_NOTE})
 
 
 def _question_result(result: QuestionResult) -> dict[str, object]:
@@ -49,7 +54,7 @@ def _question_result(result: QuestionResult) -> dict[str, object]:
 @router.get(
     "/me/surveys",
     operation_id="list_my_surveys",
-    response={200: list[MySurveyOut], **error_responses(401)},
+    response={200: list[SurveyMineOut], **error_responses(401)},
     openapi_extra=error_openapi(401),
     summary="My surveys",
 )
@@ -72,11 +77,13 @@ def list_my_surveys(request: AuthedRequest) -> list[dict[str, object]]:
 @router.get(
     "/surveys/{survey_id}",
     operation_id="get_survey",
-    response={200: SurveyDetailOut, **error_responses(401, 404)},
-    openapi_extra=error_openapi(401, 404, notes={404: "Also when the survey does not ask the caller."}),
+    response={200: SurveyDetailOut, **error_responses(401, 403, 404)},
+    openapi_extra=error_openapi(401, 403, 404, notes={404: "Also when the survey does not ask the caller."}),
     summary="A survey with its questions and conditions",
 )
 def get_survey(request: AuthedRequest, survey_id: int) -> dict[str, object]:
+    """An open or closed survey that asks the caller (authors of its unit may preview it), with its
+    questions in order, their options and conditions, and whether the caller has answered."""
     survey = queries_surveys.survey_get(survey_id)
     permissions.require_respondent(request.user, survey)
     return {
@@ -111,7 +118,7 @@ def _api_fields(error: FieldErrors) -> FieldErrors:
 @router.post(
     "/surveys/{survey_id}/responses",
     operation_id="submit_survey_response",
-    response={200: ResponseOut, 201: ResponseOut, **error_responses(400, 401, 403, 404, 409)},
+    response={200: SurveyResponseOut, 201: SurveyResponseOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
         400,
         401,
@@ -126,7 +133,7 @@ def _api_fields(error: FieldErrors) -> FieldErrors:
     ),
     summary="Answer a survey (once)",
 )
-def submit_survey_response(request: AuthedRequest, survey_id: int, payload: ResponseIn) -> Status:
+def submit_survey_response(request: AuthedRequest, survey_id: int, payload: SurveyResponseIn) -> Status:
     """201 with the answers stored; 200 when the caller had already answered (a retry changes nothing)."""
     survey = queries_surveys.survey_get(survey_id)
     permissions.require_respondent(request.user, survey)
@@ -142,11 +149,13 @@ def submit_survey_response(request: AuthedRequest, survey_id: int, payload: Resp
 @router.post(
     "/polls/{poll_id}/votes",
     operation_id="vote_in_poll",
-    response={200: PollOut, 201: PollOut, **error_responses(400, 401, 403, 404, 409)},
+    response={200: PollResultOut, 201: PollResultOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(400, 401, 403, 404, 409, notes={409: "The poll is closed."}),
     summary="Vote in a poll (once) and get its results",
 )
-def vote_in_poll(request: AuthedRequest, poll_id: int, payload: VoteIn) -> Status:
+def vote_in_poll(request: AuthedRequest, poll_id: int, payload: PollVoteIn) -> Status:
+    """201 with the vote counted and the poll's results; 200 when the caller had already voted (the first
+    vote stands). A poll without targets (one in a public article) takes every logged-in person's vote."""
     poll = get_object_or_404(Survey.objects.select_related("unit"), pk=poll_id, is_poll=True)
     permissions.require_respondent(request.user, poll)
     try:
@@ -169,7 +178,7 @@ def vote_in_poll(request: AuthedRequest, poll_id: int, payload: VoteIn) -> Statu
 @router.get(
     "/surveys/{survey_id}/results",
     operation_id="get_survey_results",
-    response={200: ResultsOut, **error_responses(401, 403, 404)},
+    response={200: SurveyResultsOut, **error_responses(401, 403, 404)},
     openapi_extra=error_openapi(401, 403, 404, notes={403: AUTHOR_NOTE}),
     summary="Results of a survey (authors)",
 )
@@ -205,21 +214,12 @@ def get_survey_results(request: AuthedRequest, survey_id: int) -> dict[str, obje
     "/surveys/{survey_id}/export",
     operation_id="export_survey",
     response={200: None, **error_responses(401, 403, 404)},
-    openapi_extra={
-        **error_openapi(401, 403, 404, notes={403: AUTHOR_NOTE}),
-        "responses": {
-            200: {
-                "description": "The .xlsx workbook: a sheet of answers (no person column when anonymous) and a summary.",
-                "content": {
-                    exports_surveys.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}
-                },
-            },
-            **error_openapi(401, 403, 404, notes={403: AUTHOR_NOTE})["responses"],  # type: ignore[dict-item]
-        },
-    },
+    openapi_extra={"responses": {200: XLSX_RESPONSE, **_author_errors["responses"]}},  # type: ignore[dict-item]
     summary="Export a survey's answers to Excel (authors)",
 )
 def export_survey(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    """The answers (a row per response; no person column, no date and random order for an anonymous
+    survey) and the summary, as an .xlsx workbook. The export is audited."""
     survey = queries_surveys.survey_get(survey_id)
     permissions.require_author(request.user, survey)
     return exports_surveys.xlsx_response(survey, actor=request.user)

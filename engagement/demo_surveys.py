@@ -10,6 +10,7 @@ use. Idempotent: nothing happens once the branch has a survey.
 from __future__ import annotations
 
 import random
+
 from django.db import transaction
 
 from accounts.models import User
@@ -152,7 +153,7 @@ def load_demo_surveys() -> dict[str, int]:
     secretary = User.objects.filter(number=SECRETARY_NUMBER).first()
     if branch is None or secretary is None or Survey.objects.filter(unit=branch).exists():
         return {}
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311  (demo data, not secrets)
     with transaction.atomic():
         survey, q = _satisfaction(secretary, branch)
         people = list(queries.asked_people(survey).order_by("number"))

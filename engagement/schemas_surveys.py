@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 
-class MySurveyOut(Schema):
+class SurveyMineOut(Schema):
     id: int
     title: str
     unit_name: str
@@ -17,7 +17,7 @@ class MySurveyOut(Schema):
     answered: bool
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     id: int
     position: int
     kind: str = Field(description="single, multiple, rating, short_text or long_text.")
@@ -45,17 +45,17 @@ class SurveyDetailOut(Schema):
     status: str
     closes_at: datetime | None
     answered: bool
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
 
-class ResponseIn(Schema):
+class SurveyResponseIn(Schema):
     answers: dict[str, list[str | int] | str | int] = Field(
         description="By question id: option indexes for choices, the number for a rating, the text for text "
         "questions. Answers to questions that the other answers hide are ignored."
     )
 
 
-class ResponseOut(Schema):
+class SurveyResponseOut(Schema):
     survey_id: int
     answered: bool = True
     created: bool = Field(
@@ -63,35 +63,35 @@ class ResponseOut(Schema):
     )
 
 
-class VoteIn(Schema):
+class PollVoteIn(Schema):
     choices: list[int] = Field(description="Option indexes (one for a single choice poll).")
 
 
-class OptionCountOut(Schema):
+class SurveyOptionCountOut(Schema):
     label: str
     count: int
     percent: int
 
 
-class QuestionResultOut(Schema):
+class SurveyQuestionResultOut(Schema):
     question_id: int
     text: str
     kind: str
     answered: int
-    options: list[OptionCountOut]
+    options: list[SurveyOptionCountOut]
     average: float | None
     texts: list[str] = Field(description="Text answers readers may see (not waiting for review, not hidden).")
     texts_waiting: int
 
 
-class PollOut(Schema):
+class PollResultOut(Schema):
     poll_id: int
     voted: bool
     created: bool
-    result: QuestionResultOut | None
+    result: SurveyQuestionResultOut | None
 
 
-class UnitRateOut(Schema):
+class SurveyUnitRateOut(Schema):
     unit_id: int
     unit_name: str
     asked: int
@@ -99,7 +99,7 @@ class UnitRateOut(Schema):
     percent: int
 
 
-class ResultsOut(Schema):
+class SurveyResultsOut(Schema):
     survey_id: int
     title: str
     is_anonymous: bool
@@ -107,5 +107,5 @@ class ResultsOut(Schema):
     responses: int
     asked: int
     percent: int
-    questions: list[QuestionResultOut]
-    units: list[UnitRateOut]
+    questions: list[SurveyQuestionResultOut]
+    units: list[SurveyUnitRateOut]
