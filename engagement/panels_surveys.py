@@ -16,8 +16,11 @@ from core.panels import Panel, register_panel
 from engagement import queries_surveys as queries
 
 
-def _placeholders(attached_to: str) -> str:
-    polls = queries.polls_attached_to(attached_to)
+def _placeholders(kind: str, obj: Any) -> str:
+    key = getattr(obj, "pk", None)
+    if key is None:  # not a saved article or notice (a preview): no poll belongs to it
+        return ""
+    polls = queries.polls_attached_to(f"{kind}:{key}")
     if not polls:
         return ""
     return render_to_string("engagement/surveys/_poll_placeholder.html", {"polls": polls})
@@ -25,12 +28,12 @@ def _placeholders(attached_to: str) -> str:
 
 def render_article_polls(request: HttpRequest, article: Any) -> str:
     """The polls of an article, as placeholders that load themselves (never anything personal)."""
-    return _placeholders(f"article:{article.pk}")
+    return _placeholders("article", article)
 
 
 def render_notice_polls(request: HttpRequest, notice: Any) -> str:
     """The polls of a notice, as placeholders that load themselves."""
-    return _placeholders(f"notice:{notice.pk}")
+    return _placeholders("notice", notice)
 
 
 def register() -> None:
