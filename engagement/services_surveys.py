@@ -563,7 +563,7 @@ def response_submit(
                 survey=survey, person=actor, unit=membership.unit if membership else None, answered_on=today
             )
             response = SurveyResponse.objects.create(
-                survey=survey, submitted_on=None if survey.is_anonymous else today
+                survey=survey, submitted_on=None if locked.is_anonymous else today
             )
             held: list[SurveyAnswer] = []
             for question, value in parsed:
@@ -579,7 +579,7 @@ def response_submit(
                     if answer.is_held:
                         held.append(answer)
                 answer.save(force_insert=True)
-            if not survey.is_anonymous:
+            if not locked.is_anonymous:
                 participation.response = response
                 participation.save(update_fields=["response"])
                 for answer in held:
