@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from engagement.models.surveys import (
@@ -99,9 +100,14 @@ def my_surveys(person: Any) -> list[Survey]:
         .annotate(answered=Exists(answered))
         .select_related("unit")
         .distinct()
-        .order_by("status", "closes_at", "-pk")
+        .order_by("-pk")
     )
-    return [survey for survey in rows if not survey.party_statuses or status in survey.party_statuses]
+    mine = [survey for survey in rows if not survey.party_statuses or status in survey.party_statuses]
+    # Open ones first, those closing soonest at the top; then the rest, newest first.
+    return sorted(
+        mine,
+        key=lambda s: (s.status != SurveyStatus.OPEN, s.closes_at is None, s.closes_at or timezone.now()),
+    )
 
 
 def has_answered(person: Any, survey: Survey) -> bool:

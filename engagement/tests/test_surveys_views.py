@@ -246,3 +246,61 @@ def test_the_home_section_and_unit_link(tree, personas, leader):
         link["code"] == "engagement.surveys" for link in unit_links_for(personas.secretary, tree.branch_a1)
     )
     assert not any(link["code"] == "engagement.surveys" for link in unit_links_for(leader, tree.group_a1))
+
+
+def test_the_results_page_has_a_fixed_number_of_queries(client, tree, personas):
+    survey, q = opened(personas.secretary, tree.branch_a1)
+    client.force_login(personas.secretary)
+    url = reverse("engagement:survey_results", args=[survey.pk])
+    services.response_submit(
+        actor=personas.student, survey=survey, answers=answers(q, single=["0"], short=["好"])
+    )
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == OK
+    for index in range(5):
+        person = make_person(tree.branch_a2 if index % 2 else tree.branch_a1, name=f"同学{index}")
+        if index % 2 == 0:
+            services.response_submit(
+                actor=person, survey=survey, answers=answers(q, single=["2"], why=["1"], long=["建议"])
+            )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == OK
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_an_open_survey_keeps_its_targets_and_anonymity_when_its_details_change(client, tree, personas):
+    survey, _q = opened(personas.secretary, tree.branch_a1, is_anonymous=True)
+    client.force_login(personas.secretary)
+    response = client.post(
+        reverse("engagement:survey_edit", args=[survey.pk]),
+        {"title": "新的标题", "introduction": "说明", "targets": [tree.group_a1.pk]},
+    )
+    assert response.status_code == REDIRECT
+    survey.refresh_from_db()
+    assert survey.title == "新的标题" and survey.is_anonymous
+    assert [target.unit_id for target in survey.targets.all()] == [tree.branch_a1.pk]
+
+
+def test_an_editor_creates_a_poll_in_an_article_through_the_pages(client, tree, personas):
+    from publishing.tests.helpers import make_channel, published
+
+    article = published(personas, make_channel(personas.secretary, tree.branch_a1))
+    client.force_login(personas.secretary)
+    url = reverse("engagement:survey_new", args=[tree.branch_a1.pk])
+    form = client.get(url + "?poll=1").content.decode()
+    assert f'value="{article.pk}"' in form
+    response = client.post(
+        url, {"poll": "1", "title": "你喜欢这篇文章吗？", "article": article.pk, "is_anonymous": "on"}
+    )
+    assert response.status_code == REDIRECT
+    poll = Survey.objects.get(title="你喜欢这篇文章吗？")
+    assert poll.is_poll and poll.attached_to == f"article:{article.pk}"
+    assert not poll.targets.exists()
+    question_url = reverse("engagement:question_new", args=[poll.pk])
+    assert (
+        client.post(question_url, {"kind": "single", "text": "喜欢吗", "options": "喜欢\n一般"}).status_code
+        == REDIRECT
+    )
+    assert client.post(reverse("engagement:survey_open", args=[poll.pk])).status_code == REDIRECT
+    poll.refresh_from_db()
+    assert poll.status == SurveyStatus.OPEN
