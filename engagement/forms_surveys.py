@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.audiences import audience_kinds
 from core.permissions import can
 from engagement.capabilities_surveys import RUN_SURVEYS
 from engagement.models.surveys import QuestionKind, Survey, SurveyQuestion
@@ -48,6 +49,12 @@ class SurveyForm(forms.Form):
     targets = forms.TypedMultipleChoiceField(
         label=_("Who is asked"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    audiences = forms.MultipleChoiceField(
+        label=_("Or groups"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example a batch of development targets."),
+    )
     include_subtree = forms.BooleanField(
         label=_("Also the members of the units below the chosen ones"), required=False, initial=True
     )
@@ -82,6 +89,15 @@ class SurveyForm(forms.Form):
         self.unit_rows = {row.pk: row for row in target_units(user, unit)}
         targets = cast(forms.TypedMultipleChoiceField, self.fields["targets"])
         targets.choices = [(pk, row.display_name) for pk, row in self.unit_rows.items()]
+        audience_choices = [
+            (f"{kind.code}:{pk}", f"{kind.label}: {label}")
+            for kind in audience_kinds()
+            for pk, label in kind.choices_for(user)
+        ]
+        if audience_choices:
+            cast(forms.MultipleChoiceField, self.fields["audiences"]).choices = audience_choices
+        else:  # nobody to target beyond units: no empty list, no hint at one
+            del self.fields["audiences"]
         self.is_poll = is_poll
         if is_poll:
             targets.help_text = _("None chosen: every logged-in reader of the article may vote.")
@@ -94,7 +110,14 @@ class SurveyForm(forms.Form):
         else:
             del self.fields["article"]
         if survey is not None and survey.status != "draft":
-            for name in ("is_anonymous", "targets", "include_subtree", "party_statuses", "article"):
+            for name in (
+                "is_anonymous",
+                "targets",
+                "audiences",
+                "include_subtree",
+                "party_statuses",
+                "article",
+            ):
                 if name in self.fields:
                     self.fields[name].disabled = True
 
@@ -108,8 +131,11 @@ class SurveyForm(forms.Form):
             "title": survey.title,
             "introduction": survey.introduction,
             "is_anonymous": survey.is_anonymous,
-            "targets": [t.unit_id for t in targets],
-            "include_subtree": all(t.include_subtree for t in targets) if targets else True,
+            "targets": [t.unit_id for t in targets if t.unit_id is not None],
+            "audiences": [f"{t.audience_kind}:{t.audience_id}" for t in targets if t.unit_id is None],
+            "include_subtree": all(t.include_subtree for t in targets if t.unit_id is not None)
+            if targets
+            else True,
             "party_statuses": survey.party_statuses,
             "closes_at": survey.closes_at,
             "article": int(article) if article and article.isdigit() else None,
@@ -125,8 +151,16 @@ class SurveyForm(forms.Form):
             "is_anonymous": bool(data.get("is_anonymous")),
             "party_statuses": list(data.get("party_statuses") or []),
             "closes_at": data.get("closes_at"),
-            "targets": [TargetIn(self.unit_rows[pk], subtree) for pk in data.get("targets") or []],
+            "targets": [
+                *(TargetIn(self.unit_rows[pk], subtree) for pk in data.get("targets") or []),
+                *(self._audience(value) for value in data.get("audiences") or []),
+            ],
         }
+
+    @staticmethod
+    def _audience(value: str) -> TargetIn:
+        code, _sep, pk = value.rpartition(":")
+        return TargetIn(None, False, code, int(pk))
 
     def attached_to(self) -> str:
         article = self.cleaned_data.get("article")

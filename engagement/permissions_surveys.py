@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.audiences import audience_kind
 from core.permissions import can, grants, in_scope, is_system_admin, require
 from engagement.capabilities_surveys import RUN_SURVEYS
 from engagement.models.surveys import Survey, SurveyStatus, SurveyTarget
@@ -45,13 +46,23 @@ def membership_of(person: Any) -> Membership | None:
 
 
 def target_reaches(target: SurveyTarget, membership: Membership) -> bool:
-    """``target`` names the member's branch or party group (or a unit above it, with its subtree)."""
+    """``target`` (a unit) names the member's branch or party group, or a unit above it with its subtree."""
+    if target.unit is None:
+        return False
     own_paths = [membership.unit.path]
     if membership.group_id is not None and membership.group is not None:
         own_paths.append(membership.group.path)
     if target.include_subtree:
         return any(path.startswith(target.unit.path) for path in own_paths)
     return target.unit_id in (membership.unit_id, membership.group_id)
+
+
+def in_audience(person: Any, target: SurveyTarget) -> bool:
+    """The person belongs to the target's audience (nobody for a kind no longer registered)."""
+    kind = audience_kind(target.audience_kind)
+    if kind is None or target.audience_id is None:
+        return False
+    return person.pk in set(kind.people(target.audience_id))
 
 
 def is_asked(person: Any, survey: Survey, targets: list[SurveyTarget] | None = None) -> bool:
@@ -62,11 +73,11 @@ def is_asked(person: Any, survey: Survey, targets: list[SurveyTarget] | None = N
     if not rows:
         return survey.is_poll
     membership = membership_of(person)
-    if membership is None:
+    if survey.party_statuses and (membership is None or membership.party_status not in survey.party_statuses):
         return False
-    if survey.party_statuses and membership.party_status not in survey.party_statuses:
-        return False
-    return any(target_reaches(target, membership) for target in rows)
+    if membership is not None and any(target_reaches(target, membership) for target in rows):
+        return True
+    return any(in_audience(person, target) for target in rows if target.unit is None)
 
 
 def require_respondent(user: Any, survey: Survey) -> None:

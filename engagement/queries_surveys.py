@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from core.audiences import audience_kind, audience_kinds
 from engagement.models.surveys import (
     CHOICE_KINDS,
     TEXT_KINDS,
@@ -47,7 +48,18 @@ def questions_of(survey: Survey) -> list[SurveyQuestion]:
 
 
 def targets_of(survey: Survey) -> list[SurveyTarget]:
-    return list(survey.targets.select_related("unit").order_by("unit__path"))
+    """The survey's targets, units in tree order then audiences, each with a ``label``."""
+    rows = list(survey.targets.select_related("unit").order_by("unit__path", "audience_kind", "audience_id"))
+    for target in rows:
+        if target.unit is not None:
+            target.label = target.unit.display_name  # type: ignore[attr-defined]
+            continue
+        kind = audience_kind(target.audience_kind)
+        known = (
+            kind.label_of(target.audience_id) if kind is not None and target.audience_id is not None else ""
+        )
+        target.label = f"{kind.label}: {known}" if kind is not None else target.audience_kind  # type: ignore[attr-defined]
+    return rows
 
 
 def polls_attached_to(attached_to: str) -> list[Survey]:
@@ -69,28 +81,29 @@ def unit_surveys(unit: OrgUnit) -> QuerySet[Survey]:
     )
 
 
-def _asked_q(person: Any) -> Q | None:
-    """Surveys whose targets reach the person (before party statuses), or None without a membership."""
+def _asked_q(person: Any) -> Q:
+    """Surveys whose targets reach the person (before party statuses): their branch or group, a unit
+    above it with its subtree, or an audience of theirs (one subquery per audience kind)."""
     membership = membership_of(person)
-    if membership is None:
-        return None
-    paths = ancestor_paths(membership.unit.path)
-    own = [membership.unit_id]
-    if membership.group_id is not None and membership.group is not None:
-        paths += ancestor_paths(membership.group.path)
-        own.append(membership.group_id)
-    reaching = SurveyTarget.objects.filter(survey=OuterRef("pk")).filter(
-        Q(include_subtree=True, unit__path__in=set(paths)) | Q(unit_id__in=own)
-    )
-    return Q(Exists(reaching))
+    reach = Q(pk__in=[])
+    if membership is not None:
+        paths = ancestor_paths(membership.unit.path)
+        own = [membership.unit_id]
+        if membership.group_id is not None and membership.group is not None:
+            paths += ancestor_paths(membership.group.path)
+            own.append(membership.group_id)
+        reach |= Q(include_subtree=True, unit__path__in=set(paths)) | Q(unit_id__in=own)
+    for kind in audience_kinds():
+        reach |= Q(audience_kind=kind.code, audience_id__in=kind.audiences_of(person.pk))
+    return Q(Exists(SurveyTarget.objects.filter(survey=OuterRef("pk")).filter(reach)))
 
 
 def my_surveys(person: Any) -> list[Survey]:
     """Surveys (not polls) that ask the person and are open, or closed after they answered, open first;
     each with ``answered`` True/False. Three queries whatever their number."""
-    condition = _asked_q(person)
-    if condition is None:
+    if not person.is_authenticated:
         return []
+    condition = _asked_q(person)
     membership = membership_of(person)
     status = membership.party_status if membership is not None else ""
     answered = SurveyParticipation.objects.filter(survey=OuterRef("pk"), person=person)
@@ -118,7 +131,11 @@ def asked_memberships(survey: Survey) -> QuerySet[Membership]:
     """The memberships of everyone the survey asks (nobody for a poll without targets)."""
     condition = Q(pk__in=[])
     for target in survey.targets.select_related("unit"):
-        if target.include_subtree:
+        if target.unit is None:
+            kind = audience_kind(target.audience_kind)
+            if kind is not None and target.audience_id is not None:
+                condition |= Q(person_id__in=kind.people(target.audience_id))
+        elif target.include_subtree:
             condition |= Q(unit__path__startswith=target.unit.path) | Q(
                 group__path__startswith=target.unit.path
             )

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import audiences as core_audiences
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
 from core.permissions import require
@@ -53,8 +54,12 @@ LONG_TEXT_LIMIT = 5000
 
 @dataclass(frozen=True)
 class TargetIn:
-    unit: OrgUnit
+    """A unit (with or without its subtree), or an audience of ``core.audiences`` (``unit`` None)."""
+
+    unit: OrgUnit | None
     include_subtree: bool = True
+    audience_kind: str = ""
+    audience_id: int | None = None
 
 
 # --- Building ---------------------------------------------------------------------------------
@@ -79,13 +84,16 @@ def _check_details(
     if closes_at is not None and closes_at <= timezone.now():
         errors["closes_at"] = [str(_("The closing time must be in the future."))]
     for target in targets:
-        if not target.unit.path.startswith(unit.path) or not permissions.can_run_surveys_in(
+        if target.unit is None:
+            kind = core_audiences.audience_kind(target.audience_kind)
+            if kind is None or target.audience_id not in dict(kind.choices_for(actor)):
+                errors["audiences"] = [str(_("Choose groups from the list that you may ask."))]
+        elif not target.unit.path.startswith(unit.path) or not permissions.can_run_surveys_in(
             actor, target.unit
         ):
             errors["targets"] = [str(_("Ask only units of the survey's unit that you may run surveys for."))]
-            break
     if not targets and not is_poll:
-        errors["targets"] = [str(_("Choose at least one unit whose members are asked."))]
+        errors["targets"] = [str(_("Choose at least one unit or group whose members are asked."))]
     return errors
 
 
@@ -107,7 +115,16 @@ def _check_attachment(*, actor: Any, unit: OrgUnit, attached_to: str, is_poll: b
 def _set_targets(survey: Survey, targets: Sequence[TargetIn]) -> None:
     survey.targets.all().delete()
     SurveyTarget.objects.bulk_create(
-        [SurveyTarget(survey=survey, unit=t.unit, include_subtree=t.include_subtree) for t in targets]
+        [
+            SurveyTarget(
+                survey=survey,
+                unit=t.unit,
+                include_subtree=t.include_subtree if t.unit is not None else False,
+                audience_kind=t.audience_kind if t.unit is None else "",
+                audience_id=t.audience_id if t.unit is None else None,
+            )
+            for t in targets
+        ]
     )
 
 

@@ -82,21 +82,36 @@ class Survey(models.Model):
 
 
 class SurveyTarget(models.Model):
-    """A unit whose members are asked, alone or with its whole subtree."""
+    """Who is asked: the members of a unit (alone or with its whole subtree), or the people of an audience
+    that a higher app registered in ``core.audiences`` (e.g. a batch of development targets)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="targets")
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     include_subtree = models.BooleanField(_("with the units below it"), default=True)
+    audience_kind = models.CharField(_("audience kind"), max_length=60, blank=True)
+    audience_id = models.PositiveIntegerField(_("audience"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("survey target")
         verbose_name_plural = _("survey targets")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["survey", "unit"], name="engagement_one_target_per_unit")
+            models.UniqueConstraint(fields=["survey", "unit"], name="engagement_one_target_per_unit"),
+            models.UniqueConstraint(
+                fields=["survey", "audience_kind", "audience_id"],
+                condition=Q(audience_id__isnull=False),
+                name="engagement_one_target_per_audience",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, audience_kind="", audience_id__isnull=True)
+                | (Q(unit__isnull=True, audience_id__isnull=False) & ~Q(audience_kind="")),
+                name="engagement_target_unit_or_audience",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.survey_id} → {self.unit_id}"
+        return f"{self.survey_id} → {self.unit_id or f'{self.audience_kind}:{self.audience_id}'}"
 
 
 class QuestionKind(models.TextChoices):
