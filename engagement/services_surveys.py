@@ -572,7 +572,10 @@ def response_submit(
     try:
         with transaction.atomic():
             locked = Survey.objects.select_for_update().get(pk=survey.pk)
-            if locked.status != SurveyStatus.OPEN:
+            # Past its closing time the survey is closed, even before the scheduler's next run.
+            if locked.status != SurveyStatus.OPEN or (
+                locked.closes_at and locked.closes_at <= timezone.now()
+            ):
                 raise DomainError(
                     "survey.not_open", _("This survey is closed: answers are no longer accepted.")
                 )

@@ -191,6 +191,16 @@ def test_anonymity_cannot_change_after_opening(tree, personas):
     assert survey.is_anonymous
 
 
+def test_no_answer_is_taken_after_the_closing_time_even_before_the_scheduler_runs(
+    tree, personas, time_machine
+):
+    survey, q = opened(personas.secretary, tree.branch_a1, closes_at=timezone.now() + timedelta(hours=1))
+    time_machine.move_to(timezone.now() + timedelta(hours=1, minutes=1))
+    with pytest.raises(DomainError) as error:
+        services.response_submit(actor=personas.student, survey=survey, answers=answers(q, single=["0"]))
+    assert error.value.code == "survey.not_open"
+
+
 def test_closed_surveys_take_no_answers_and_the_scheduler_closes_due_ones(tree, personas):
     survey, q = opened(personas.secretary, tree.branch_a1, closes_at=timezone.now() + timedelta(hours=1))
     assert services.surveys_close_due() == 0
@@ -361,3 +371,16 @@ def test_a_named_response_links_to_its_author(tree, personas):
     )
     assert participation.response == SurveyResponse.objects.get()
     assert participation.response.submitted_on == timezone.localdate()
+
+
+def test_the_scheduler_runs_the_closing_job(tree, personas, time_machine, django_capture_on_commit_callbacks):
+    from core.scheduler import registered_jobs, schedule_due_jobs
+    from engagement.tasks_surveys import CLOSE_DUE_JOB
+
+    survey, _q = opened(personas.secretary, tree.branch_a1, closes_at=timezone.now() + timedelta(minutes=30))
+    assert CLOSE_DUE_JOB in [job.name for job in registered_jobs()]
+    time_machine.move_to(timezone.now() + timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert CLOSE_DUE_JOB in schedule_due_jobs()
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.CLOSED
