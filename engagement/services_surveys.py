@@ -7,7 +7,8 @@ is deliberately not audited per person (an event's exact time next to the answer
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -50,6 +51,7 @@ MAX_OPTIONS = 20
 MAX_SCALE_STEPS = 11
 SHORT_TEXT_LIMIT = 200
 LONG_TEXT_LIMIT = 5000
+_shuffle = random.SystemRandom().shuffle  # from the operating system's randomness: not reproducible
 
 
 @dataclass(frozen=True)
@@ -422,8 +424,42 @@ def survey_close(*, actor: Any | None, survey: Survey) -> Survey:
         survey.status = given.status = SurveyStatus.CLOSED
         survey.closed_at = given.closed_at = timezone.now()
         survey.save(update_fields=["status", "closed_at"])
+        survey_responses_shuffle(survey=survey)
         audit_record(actor=actor, action="engagement.survey.close", target=survey, unit_id=survey.unit_id)
     return survey
+
+
+def survey_responses_shuffle(*, survey: Survey, shuffle: Callable[[list[Any]], None] = _shuffle) -> int:
+    """Rewrite an anonymous survey's responses and answers in a random order; returns how many.
+
+    Keys and times cannot tie a response to its participation row, but the order in which rows sit
+    in the table can: SQLite numbers rows as they are inserted (the hidden ``rowid``), PostgreSQL
+    appends them to its heap. Deleting and inserting them again (same keys, so moderation subjects
+    keep their meaning) in a shuffled order leaves nothing but a random order. Run at closing and
+    every night for open anonymous surveys (PostgreSQL's old row versions go with the next vacuum).
+    """
+    if not survey.is_anonymous:
+        return 0
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()  # no answer arrives meanwhile
+        responses = list(SurveyResponse.objects.filter(survey=survey))
+        answers = list(SurveyAnswer.objects.filter(response__survey=survey))
+        if len(responses) < 2:
+            return len(responses)
+        SurveyResponse.objects.filter(survey=survey).delete()  # the answers go with them (cascade)
+        shuffle(responses)
+        shuffle(answers)
+        SurveyResponse.objects.bulk_create(responses)
+        SurveyAnswer.objects.bulk_create(answers)
+    return len(responses)
+
+
+def anonymous_surveys_shuffle() -> int:
+    """The nightly shuffle of every open anonymous survey (see ``survey_responses_shuffle``)."""
+    return sum(
+        survey_responses_shuffle(survey=survey)
+        for survey in Survey.objects.filter(status=SurveyStatus.OPEN, is_anonymous=True)
+    )
 
 
 def surveys_close_due(*, now: datetime | None = None) -> int:

@@ -384,3 +384,33 @@ def test_the_scheduler_runs_the_closing_job(tree, personas, time_machine, django
         assert CLOSE_DUE_JOB in schedule_due_jobs()
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.CLOSED
+
+
+def _table_order(model) -> list[str]:
+    """The keys in the order the database keeps the rows (SQLite's rowid, PostgreSQL's heap)."""
+    column = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {model._meta.db_table} ORDER BY {column}")  # noqa: S608
+        return [str(row[0]).replace("-", "") for row in cursor.fetchall()]
+
+
+def test_closing_an_anonymous_survey_rewrites_its_rows_in_a_random_order(tree, personas):
+    survey, q = opened(personas.secretary, tree.branch_a1, is_anonymous=True)
+    people = [make_person(tree.branch_a1, name=f"同学{index}") for index in range(6)]
+    for person in people:
+        services.response_submit(actor=person, survey=survey, answers=answers(q, single=["0"], rating=["3"]))
+    inserted = _table_order(SurveyResponse)
+    answers_before = sorted(_table_order(SurveyAnswer))
+    # The order the shuffle chose is the order the rows sit in afterwards (reversed here, to see it).
+    assert services.survey_responses_shuffle(survey=survey, shuffle=lambda rows: rows.reverse()) == 6
+    assert _table_order(SurveyResponse) == list(reversed(inserted))
+    assert sorted(_table_order(SurveyAnswer)) == answers_before
+    assert queries.survey_results(survey).questions[0].options[0].count == 6
+    assert SurveyParticipation.objects.filter(survey=survey).count() == 6
+
+
+def test_a_named_survey_is_not_shuffled(tree, personas):
+    survey, q = opened(personas.secretary, tree.branch_a1)
+    services.response_submit(actor=personas.student, survey=survey, answers=answers(q, single=["0"]))
+    services.response_submit(actor=personas.activist, survey=survey, answers=answers(q, single=["0"]))
+    assert services.survey_responses_shuffle(survey=survey) == 0
