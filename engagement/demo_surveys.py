@@ -3,8 +3,8 @@
 The persona branch (YH-CS-U2024) gets an open anonymous satisfaction survey (every kind of question,
 a condition) that about two thirds of its members have answered, a closed named survey with its
 results, and a poll in the newest published article of its channel (when publishing's demo made
-one). Everything goes through the services, so moderation, notifications and audit see it as real
-use. Idempotent: nothing happens once the branch has a survey.
+one). Everything goes through the services, so moderation and audit see it as real use; only the
+"new survey" inbox notices are left out, like the other demo loaders' (the inbox shows the welcome). Idempotent: nothing happens once the branch has a survey.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _satisfaction(secretary: User, branch: OrgUnit) -> tuple[Survey, dict[str, S
     q["advice"] = services.question_save(
         actor=secretary, survey=survey, kind=QuestionKind.LONG_TEXT, text="对支部工作的其他意见和建议"
     )
-    return services.survey_open(actor=secretary, survey=survey), q
+    return services.survey_open(actor=secretary, survey=survey, notify=False), q
 
 
 def _answer_all(survey: Survey, q: dict[str, SurveyQuestion], people: list[User], rng: random.Random) -> int:
@@ -116,7 +116,7 @@ def _named_closed(secretary: User, branch: OrgUnit, people: list[User], rng: ran
         options=["红色教育基地", "社区服务中心", "校史馆", "科技馆"],
         is_required=True,
     )
-    services.survey_open(actor=secretary, survey=survey)
+    services.survey_open(actor=secretary, survey=survey, notify=False)
     count = 0
     for person in people:
         answer = {services.field_name(question): [str(rng.randrange(4))]}
@@ -144,7 +144,7 @@ def _article_poll(secretary: User, branch: OrgUnit) -> int:
         text="你的收获是？",
         options=["很有启发", "有一些收获", "还想了解更多"],
     )
-    services.survey_open(actor=secretary, survey=poll)
+    services.survey_open(actor=secretary, survey=poll, notify=False)
     return 1
 
 

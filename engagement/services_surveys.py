@@ -378,8 +378,9 @@ def question_move(*, actor: Any, question: SurveyQuestion, up: bool) -> None:
 # --- Opening and closing ----------------------------------------------------------------------
 
 
-def survey_open(*, actor: Any, survey: Survey) -> Survey:
-    """Open a draft: people asked see it in "My surveys" and get a notice in their inbox."""
+def survey_open(*, actor: Any, survey: Survey, notify: bool = True) -> Survey:
+    """Open a draft: people asked see it in "My surveys" and (unless ``notify`` is False, as for
+    the demo data) get a notice in their inbox."""
     permissions.require_author(actor, survey)
     given = survey
     with transaction.atomic():
@@ -398,7 +399,7 @@ def survey_open(*, actor: Any, survey: Survey) -> Survey:
         survey.opened_at = given.opened_at = timezone.now()
         survey.save(update_fields=["status", "opened_at"])
         audit_record(actor=actor, action="engagement.survey.open", target=survey, unit_id=survey.unit_id)
-        if not survey.is_poll:
+        if notify and not survey.is_poll:
             from engagement.queries_surveys import asked_people
 
             notifications_send(
