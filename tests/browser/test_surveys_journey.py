@@ -60,7 +60,7 @@ def test_a_student_answers_on_a_phone_and_the_secretary_reads_the_charts(
     desk.goto(f"{live_server.url}/engagement/surveys/{survey.pk}/results/")
     expect(desk.get_by_role("heading", level=1)).to_contain_text(survey.title)
     first_question = questions["single"]
-    expect(desk.locator(f"#chart-{first_question.pk} svg")).to_be_visible()
+    expect(desk.locator(f"#chart-{first_question.pk} canvas")).to_be_visible()
     expect(desk.get_by_role("table").first).to_contain_text("不满意")
     expect(desk.get_by_text("多组织讨论")).to_be_visible()
     fits_the_screen(desk)

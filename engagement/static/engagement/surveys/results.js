@@ -9,7 +9,7 @@
       var el = document.getElementById(chart.id);
       if (!el) { return; }
       el.style.height = Math.max(160, chart.labels.length * 36) + "px";
-      var instance = window.echarts.init(el, null, { renderer: "svg" });
+      var instance = window.echarts.init(el);
       instance.setOption({
         grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
         xAxis: { type: "value", minInterval: 1 },
