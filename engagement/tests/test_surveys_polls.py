@@ -160,3 +160,11 @@ def test_the_poll_page_works_without_javascript(tree, personas, article):
     assert "<main" in client.get(url).content.decode()
     assert client.post(url, {"choice": "1"}).status_code == 302
     assert SurveyParticipation.objects.filter(survey=poll, person=personas.student).exists()
+
+
+def test_the_panel_escapes_the_polls_title(tree, personas, article):
+    make_poll(personas, tree.branch_a1, f"article:{article.pk}", title='<script>alert("x")</script>')
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    html = panels_surveys.render_article_polls(request, article)
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -304,3 +304,36 @@ def test_an_editor_creates_a_poll_in_an_article_through_the_pages(client, tree, 
     assert client.post(reverse("engagement:survey_open", args=[poll.pk])).status_code == REDIRECT
     poll.refresh_from_db()
     assert poll.status == SurveyStatus.OPEN
+
+
+def test_reordering_with_htmx_returns_only_the_questions(client, tree, personas):
+    survey, q = opened(personas.secretary, tree.branch_a1)
+    client.force_login(personas.secretary)
+    response = client.post(
+        reverse("engagement:question_move", args=[survey.pk, q["long"].pk]),
+        {"to": "up"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == OK
+    assert body.lstrip().startswith('<section id="questions"') and "<html" not in body
+    assert body.index("详细意见") < body.index("一句话建议")
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_text_from_authors_and_respondents_is_shown_harmless(client, tree, personas):
+    survey = make_survey(personas.secretary, tree.branch_a1, title=f"调查{XSS}")
+    single = add_question(personas.secretary, survey, text=f"题目{XSS}", options=[f"选项{XSS}", "另一个"])
+    add_question(personas.secretary, survey, kind="short_text", text="建议")
+    services.survey_open(actor=personas.secretary, survey=survey)
+    short = survey.questions.get(text="建议")
+    services.response_submit(
+        actor=personas.student, survey=survey, answers={f"q{single.pk}": ["0"], f"q{short.pk}": [XSS[:150]]}
+    )
+    client.force_login(personas.secretary)
+    for name in ("survey_builder", "survey_results", "survey_answer"):
+        body = client.get(reverse(f"engagement:{name}", args=[survey.pk])).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body, name
+        assert "&lt;script&gt;" in body
