@@ -413,6 +413,25 @@ def survey_open(*, actor: Any, survey: Survey, notify: bool = True) -> Survey:
     return survey
 
 
+def survey_delete(*, actor: Any, survey: Survey) -> None:
+    """Delete a draft (never a survey that was opened: its answers and participations are a record)."""
+    permissions.require_author(actor, survey)
+    with transaction.atomic():
+        survey = _locked(survey)
+        if survey.status != SurveyStatus.DRAFT:
+            raise DomainError(
+                "survey.not_draft", _("Only a draft can be deleted; close an open survey instead.")
+            )
+        audit_record(
+            actor=actor,
+            action="engagement.survey.delete",
+            target=survey,
+            unit_id=survey.unit_id,
+            data={"title": survey.title},
+        )
+        survey.delete()
+
+
 def survey_close(*, actor: Any | None, survey: Survey) -> Survey:
     """Close an open survey: no more answers. ``actor`` None is the scheduler at the closing time."""
     if actor is not None:

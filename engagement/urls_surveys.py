@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path(
         "surveys/<int:survey_id>/remind/", views.survey_transition, {"action": "remind"}, name="survey_remind"
     ),
+    path("surveys/<int:survey_id>/delete/", views.survey_delete, name="survey_delete"),
     path("surveys/<int:survey_id>/results/", views.survey_results, name="survey_results"),
     path("surveys/<int:survey_id>/export.xlsx", views.survey_export, name="survey_export"),
     path("polls/<int:poll_id>/", views.poll, name="poll"),

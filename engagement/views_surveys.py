@@ -287,6 +287,21 @@ def survey_transition(request: AuthedRequest, survey_id: int, action: str) -> Ht
     return redirect(target, survey.pk)
 
 
+@login_required
+@require_POST
+def survey_delete(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    """Delete a draft and go back to the unit's surveys."""
+    survey = queries_surveys.survey_get(survey_id)
+    permissions.require_author(request.user, survey)
+    try:
+        services_surveys.survey_delete(actor=request.user, survey=survey)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("engagement:survey_builder", survey.pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("engagement:unit_surveys", survey.unit_id)
+
+
 # --- Authors: results and export --------------------------------------------------------------
 
 

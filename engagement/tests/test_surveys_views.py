@@ -337,3 +337,16 @@ def test_text_from_authors_and_respondents_is_shown_harmless(client, tree, perso
         body = client.get(reverse(f"engagement:{name}", args=[survey.pk])).content.decode()
         assert "<script>alert" not in body and "<img src=x" not in body, name
         assert "&lt;script&gt;" in body
+
+
+def test_an_author_deletes_a_draft_but_never_an_opened_survey(client, tree, personas, leader):
+    draft = make_survey(personas.secretary, tree.branch_a1, title="草稿问卷")
+    survey, _q = opened(personas.secretary, tree.branch_a1)
+    client.force_login(personas.outsider)
+    assert client.post(reverse("engagement:survey_delete", args=[draft.pk])).status_code == NOT_FOUND
+    client.force_login(personas.secretary)
+    response = client.post(reverse("engagement:survey_delete", args=[draft.pk]))
+    assert response.status_code == REDIRECT
+    assert not Survey.objects.filter(pk=draft.pk).exists()
+    assert client.post(reverse("engagement:survey_delete", args=[survey.pk])).status_code == REDIRECT
+    assert Survey.objects.filter(pk=survey.pk).exists()
