@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from core.audit import audit_record
@@ -46,7 +47,7 @@ def write_survey_xlsx(survey: Survey, out: IO[bytes]) -> int:
     head: list[str] = [_("Response")]
     people: dict[Any, tuple[str, str]] = {}
     if not survey.is_anonymous:
-        head += [_("Student or staff number"), _("Name"), _("Date")]
+        head += [_("Student or staff number"), pgettext("person", "Name"), _("Date")]
         people = {
             response_id: (number, name)
             for response_id, number, name in SurveyParticipation.objects.filter(

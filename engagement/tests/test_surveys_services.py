@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import DomainError, FieldErrors
 from core.models import Notification
@@ -414,3 +414,37 @@ def test_a_named_survey_is_not_shuffled(tree, personas):
     services.response_submit(actor=personas.student, survey=survey, answers=answers(q, single=["0"]))
     services.response_submit(actor=personas.activist, survey=survey, answers=answers(q, single=["0"]))
     assert services.survey_responses_shuffle(survey=survey) == 0
+
+
+def test_a_rejected_text_stays_out_of_results_and_the_export_says_so(tree, personas, lexicon):
+    import io
+
+    from openpyxl import load_workbook
+
+    from engagement.exports_surveys import write_survey_xlsx
+    from moderation.models import ModerationItem  # the test plays the moderator, who decides on the row
+
+    lexicon("游行", "hold")
+    survey, q = opened(personas.secretary, tree.branch_a1)
+    services.response_submit(
+        actor=personas.student, survey=survey, answers=answers(q, single=["0"], long=["建议组织游行活动"])
+    )
+    answer = SurveyAnswer.objects.get(question=q["long"])
+    item = ModerationItem.objects.get(subject=f"{services.SUBJECT_PREFIX}{answer.pk}")
+    moderation_services.item_decide(
+        actor=personas.university_admin, item=item, decision="reject", reason="不当"
+    )
+    answer.refresh_from_db()
+    assert answer.is_hidden and not answer.is_held
+    result = queries.survey_results(survey).questions[4]
+    assert result.texts == [] and result.texts_waiting == 0
+    out = io.BytesIO()
+    with translation.override("en"):
+        write_survey_xlsx(survey, out)
+    cells = [
+        cell
+        for row in load_workbook(io.BytesIO(out.getvalue())).worksheets[0].iter_rows(values_only=True)
+        for cell in row
+    ]
+    assert "建议组织游行活动" not in cells
+    assert "(hidden by a moderator)" in cells
