@@ -258,6 +258,63 @@ def lesson_create(
     return lesson
 
 
+def lesson_move(*, actor: Any, lesson: Lesson, direction: str) -> Lesson:
+    """Move a lesson one place up or down in its course (a no-op at either end)."""
+    require_author(actor, lesson.course.unit)
+    if direction not in ("up", "down"):
+        raise FieldErrors.single("direction", _("Move the lesson up or down."))
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=lesson.course_id)
+        ordered = list(course.lessons.order_by("order", "id"))
+        index = next(i for i, item in enumerate(ordered) if item.pk == lesson.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(ordered):
+            ordered[index], ordered[other] = ordered[other], ordered[index]
+            # Renumber 1..n: older data may hold gaps or equal numbers.
+            changed = [item for number, item in enumerate(ordered, start=1) if item.order != number]
+            for number, item in enumerate(ordered, start=1):
+                item.order = number
+            Lesson.objects.bulk_update(changed, ["order"])
+            audit_record(
+                actor=actor,
+                action="learning.lesson.move",
+                target=lesson,
+                unit_id=course.unit_id,
+                data={"direction": direction, "order": [item.pk for item in ordered]},
+            )
+        moved = next(item for item in ordered if item.pk == lesson.pk)
+    moved.course = lesson.course
+    return moved
+
+
+def lesson_remove(*, actor: Any, lesson: Lesson) -> None:
+    """Remove a lesson nobody has studied yet; its files stay in the unit's archive.
+
+    A lesson someone has studied is part of their record (credited time, completion), so it is
+    refused: give the course a new lesson and leave that one, or close the course.
+    """
+    require_author(actor, lesson.course.unit)
+    with transaction.atomic():
+        Course.objects.select_for_update().get(pk=lesson.course_id)
+        locked = Lesson.objects.select_for_update().filter(pk=lesson.pk).first()
+        if locked is None:
+            return  # removed by an earlier attempt
+        if locked.progress.exists():
+            raise DomainError(
+                "lesson_studied",
+                _("“%(title)s” has been studied already, so it stays part of the learners' record.")
+                % {"title": locked.title},
+            )
+        audit_record(
+            actor=actor,
+            action="learning.lesson.remove",
+            target=locked,
+            unit_id=lesson.course.unit_id,
+            data={"course": locked.course_id, "title": locked.title},
+        )
+        locked.delete()
+
+
 def _clean_quiz(actor: Any, lesson: Lesson, quiz: Exam | None) -> Exam | None:
     """The lesson's quiz if the author may use it: an exam of a bank they write, kept by the course's
     unit or a unit above it (so that every learner of the course can take it), not closed."""
