@@ -36,10 +36,10 @@ class Lookup:
 
     key: str
     version: str
-    content: str | None
+    content: bytes | None
     found: dict[str, Any] = field(default_factory=dict)
 
-    def store(self, content: str) -> None:
+    def store(self, content: bytes) -> None:
         """Keep ``content`` as this page at the version read before it was rendered.
 
         Had the channel changed meanwhile, the page is stored under the old token and so is never

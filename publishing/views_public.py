@@ -51,7 +51,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 def _store(lookup: page_cache.Lookup, response: HttpResponse) -> HttpResponse:
     if response.status_code == 200:
-        lookup.store(response.content.decode())
+        lookup.store(response.content)
     return _public(response)
 
 

@@ -149,7 +149,7 @@ def test_a_page_rendered_while_the_channel_changed_is_not_served(client, persona
     article = published(personas, channel, title="旧标题")
     lookup = page_cache.page_lookup(channel.slug, f"article:{article.pk}", get_language() or "")
     page_cache.channel_changed(channel.slug)  # a change commits while the old page is being rendered
-    lookup.store("stale page")
+    lookup.store(b"stale page")
 
     assert "stale page" not in article_page(client, article).content.decode()
 
