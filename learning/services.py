@@ -28,6 +28,7 @@ from core.errors import DomainError, FieldErrors
 from core.richtext import plain_text, sanitize_html
 from learning import permissions
 from learning.media import MEDIA_PURPOSE
+from learning.media_length import media_seconds
 from learning.models import (
     MEDIA_LESSON_KINDS,
     Course,
@@ -200,8 +201,8 @@ def lesson_create(
 ) -> Lesson:
     """Add a lesson at the end of the course: text (sanitised), or a video, audio or PDF stored in the archive.
 
-    Media lessons need their real length in seconds; a text's length is estimated from its words
-    unless given.
+    A video's or audio's real length is read from its file (MP4, M4A, MP3); a typed length is
+    needed only when it cannot be (WebM). A text's length is estimated from its words unless given.
     """
     require_author(actor, course.unit)
     title = _clean_title(title)
@@ -210,7 +211,10 @@ def lesson_create(
     clean_body = sanitize_html(body)
     if kind == LessonKind.TEXT and not plain_text(clean_body):
         raise FieldErrors.single("body", _("Write the text of the lesson."))
-    length = _clean_length(length_seconds, required=kind in (LessonKind.VIDEO, LessonKind.AUDIO))
+    timed = kind in (LessonKind.VIDEO, LessonKind.AUDIO)
+    # The file's own playing time wins over a typed one; a typed one is needed only when it cannot be read.
+    measured = media_seconds(media_file) if timed else None
+    length = min(measured, MAX_LENGTH_SECONDS) if measured else _clean_length(length_seconds, required=timed)
     if kind in MEDIA_LESSON_KINDS and media_file is None:
         raise FieldErrors.single("media_file", _("Choose the lesson's file."))
     if poster_file is not None and kind != LessonKind.VIDEO:
@@ -247,6 +251,7 @@ def lesson_create(
             media=media,
             poster=poster,
             length_seconds=length,
+            length_from_file=bool(measured),
         )
         audit_record(
             actor=actor,
@@ -353,6 +358,8 @@ def lesson_update(
     clean_body = sanitize_html(body)
     if lesson.kind == LessonKind.TEXT and not plain_text(clean_body):
         raise FieldErrors.single("body", _("Write the text of the lesson."))
+    if lesson.length_from_file:
+        length_seconds = lesson.length_seconds  # the file's own length stays what it is
     length = _clean_length(length_seconds, required=lesson.kind in (LessonKind.VIDEO, LessonKind.AUDIO))
     quiz = _clean_quiz(actor, lesson, quiz)
     with transaction.atomic():

@@ -181,9 +181,13 @@ def author_lesson(request: AuthedRequest, lesson_id: int) -> HttpResponse:
     }
     quizzes = queries_quiz.lesson_quiz_choices(request.user, lesson.course.unit, lesson.quiz_id)
     form = LessonEditForm(request.POST or None, initial=initial, quizzes=quizzes)
+    if lesson.length_from_file:
+        del form.fields["length_seconds"]  # the file says how long it plays
     if request.method == "POST" and form.is_valid():
         try:
-            services.lesson_update(actor=request.user, lesson=lesson, **form.cleaned_data)
+            services.lesson_update(
+                actor=request.user, lesson=lesson, **{"length_seconds": None, **form.cleaned_data}
+            )
         except FieldErrors as error:
             add_service_errors(form, error)
         else:

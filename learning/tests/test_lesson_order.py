@@ -66,3 +66,26 @@ def test_a_lesson_of_another_course_is_not_found(client, tree, personas):
     other = make_course(tree.branch_a1, title="别的课", lessons=1)
     response = post(client, personas.propaganda, course, "remove_lesson", other.lessons.get())
     assert response.status_code == 404
+
+
+def test_the_edit_page_of_a_lesson_timed_by_its_file_offers_no_length_field(client, tree, personas):
+    from archive.tests import files
+    from learning import services
+
+    course = make_course(tree.branch_a1, title="课", lessons=0)
+    lesson = services.lesson_create(
+        actor=personas.secretary,
+        course=course,
+        title="视频",
+        kind="video",
+        media_file=files.upload(files.mp4_playing(90), "v.mp4"),
+    )
+    client.force_login(personas.secretary)
+    url = reverse("learning:author_lesson", args=[lesson.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="length_seconds"' not in page and "read from the file" in page
+
+    saved = client.post(url, {"title": "新标题", "body": ""})
+    assert saved.status_code == 302
+    lesson.refresh_from_db()
+    assert (lesson.title, lesson.length_seconds) == ("新标题", 90)
