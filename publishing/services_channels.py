@@ -33,7 +33,7 @@ IMAGE_MAX_BYTES = 10 * 1024 * 1024
 VIDEO_MAX_BYTES = 200 * 1024 * 1024
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-RESERVED_SLUGS = frozenset({"media", "feed", "api", "new"})
+RESERVED_SLUGS = frozenset({"media", "feed", "api", "new", "language"})
 NAME_MAX_LENGTH = 100
 INTRODUCTION_MAX_LENGTH = 5000
 

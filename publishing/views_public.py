@@ -12,15 +12,17 @@ from typing import Any
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -133,6 +135,31 @@ def article(request: HttpRequest, slug: str, article_id: int) -> HttpResponse:
         "qr": mark_safe(qr_svg(url)),  # noqa: S308  (segno's own markup; the URL is escaped by it)
     }
     return _store(lookup, render(request, "publishing/public/article.html", context))
+
+
+@require_safe
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """Read the public pages in another language: a cookie, then back to the page (``?next=``).
+
+    The public pages carry no CSRF token (they are shared by every reader), so this is a link, not
+    Django's ``set_language`` form; it changes nothing but the reader's own display language.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 60 * 60,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 @require_safe

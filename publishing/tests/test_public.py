@@ -269,3 +269,22 @@ def test_readers_caches_revalidate_so_a_withdrawal_shows_at_once(client, persona
     assert "max-age=0" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"]
     assert "Accept-Language" in response["Vary"]
     assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+
+
+def test_a_reader_switches_the_public_pages_language_with_a_link(client, personas, channel):
+    published(personas, channel)
+    chinese = page(client, channel, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    switch = reverse("channels:language", args=["en"]) + f"?next=/channels/{channel.slug}/"
+    assert f'href="{reverse("channels:language", args=["en"])}?next=%2Fchannels%2F{channel.slug}%2F"' in chinese
+
+    response = client.get(switch, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert (response.status_code, response["Location"]) == (302, f"/channels/{channel.slug}/")
+    english = page(client, channel, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Articles and videos" in english  # the cookie wins over the browser's language
+
+
+def test_the_language_link_goes_nowhere_outside_the_site_and_knows_only_our_languages(client):
+    outside = client.get(reverse("channels:language", args=["en"]) + "?next=https://evil.example/")
+    assert outside["Location"] == "/"
+    assert client.get(reverse("channels:language", args=["fr"])).status_code == 404
