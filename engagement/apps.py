@@ -8,3 +8,6 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         pass
+        from engagement import registrations_suggestions  # the suggestion box
+
+        registrations_suggestions.register()

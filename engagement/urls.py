@@ -3,3 +3,7 @@ from django.urls import path  # noqa: F401
 app_name = "engagement"
 
 urlpatterns: list = []
+
+from engagement.urls_suggestions import urlpatterns as suggestion_urls  # noqa: E402
+
+urlpatterns += suggestion_urls
