@@ -26,8 +26,21 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "hide_name")
     search_fields = ("subject",)
     fields = (
-        "unit", "kind", "subject", "text", "hide_name", "handler", "status", "round", "opened_on", "due_on",
-        "first_replied_at", "reply_working_days", "rating", "rating_comment", "created_at",
+        "unit",
+        "kind",
+        "subject",
+        "text",
+        "hide_name",
+        "handler",
+        "status",
+        "round",
+        "opened_on",
+        "due_on",
+        "first_replied_at",
+        "reply_working_days",
+        "rating",
+        "rating_comment",
+        "created_at",
     )
     readonly_fields = fields
     inlines = (SuggestionEventInline,)

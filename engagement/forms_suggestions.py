@@ -23,7 +23,9 @@ def add_field_errors(form: forms.Form, error: FieldErrors) -> None:
 class SuggestionForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("To"), coerce=int, widget=forms.RadioSelect)
     kind = forms.ChoiceField(
-        label=_("This is a"), choices=SuggestionKind.choices, initial=SuggestionKind.SUGGESTION,
+        label=_("This is a"),
+        choices=SuggestionKind.choices,
+        initial=SuggestionKind.SUGGESTION,
         widget=forms.RadioSelect,
     )
     subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
@@ -57,7 +59,9 @@ class ReplyForm(forms.Form):
 
 class FollowUpForm(ReplyForm):
     text = forms.CharField(
-        label=_("Follow-up"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Follow-up"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Not answered yet? Ask again: your message reopens with a new deadline."),
     )
 
@@ -67,11 +71,15 @@ RATING_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
 
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("How satisfied are you with the reply? (5 = very)"), choices=RATING_CHOICES, coerce=int,
+        label=_("How satisfied are you with the reply? (5 = very)"),
+        choices=RATING_CHOICES,
+        coerce=int,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), max_length=COMMENT_MAX, required=False,
+        label=_("Comment (optional)"),
+        max_length=COMMENT_MAX,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -45,7 +45,9 @@ def _holders(units: list[OrgUnit], capability: str) -> list[Position]:
         .select_related("person", "position_type", "unit")
         .order_by("position_type__rank", "start_date", "id")
     )
-    chosen = [p for p in positions if capability in (p.position_type.capabilities or []) and p.person.is_active]
+    chosen = [
+        p for p in positions if capability in (p.position_type.capabilities or []) and p.person.is_active
+    ]
     return sorted(chosen, key=lambda p: depth[p.unit_id])
 
 
@@ -111,7 +113,9 @@ def thread_of(item: Suggestion, *, for_sender: bool) -> Thread:
 
 def mine(user: Any) -> QuerySet[Suggestion]:
     """The person's own items, newest first, with unit and handler (one query)."""
-    return Suggestion.objects.filter(sender_id=user.pk).select_related("unit", "handler").order_by("-created_at")
+    return (
+        Suggestion.objects.filter(sender_id=user.pk).select_related("unit", "handler").order_by("-created_at")
+    )
 
 
 def handling(user: Any) -> QuerySet[Suggestion]:
@@ -177,7 +181,9 @@ def _rows(condition: Q, since: datetime) -> list[dict[str, Any]]:
     return list(
         Suggestion.objects.filter(condition, visible)
         .filter(Q(created_at__gte=since) | Q(status=SuggestionStatus.OPEN) | Q(first_replied_at__gte=since))
-        .values("unit__path", "status", "due_on", "created_at", "first_replied_at", "reply_working_days", "rating")
+        .values(
+            "unit__path", "status", "due_on", "created_at", "first_replied_at", "reply_working_days", "rating"
+        )
     )
 
 

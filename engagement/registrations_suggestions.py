@@ -9,9 +9,12 @@ from core.sections import Section, UnitLink, register_section, register_unit_lin
 
 def register() -> None:
     """Register everything; called once, from `EngagementConfig.ready`."""
-    from engagement import capabilities_suggestions  # noqa: F401  (capabilities)
+    from engagement import (
+        capabilities_suggestions,  # noqa: F401  (capabilities)
+        services_suggestions,
+        tasks_suggestions,
+    )
     from engagement import permissions_suggestions as perms
-    from engagement import services_suggestions, tasks_suggestions
     from moderation.services import register_decision_handler
 
     register_decision_handler("suggestion:", services_suggestions.on_item_decision)

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
@@ -170,9 +171,8 @@ def suggestion_send(
     if kind not in SuggestionKind.values:
         problems["kind"] = [str(_("Choose suggestion or question."))]
     request_key = (request_key or "")[:64]
-    if problems:
+    if problems or unit is None:
         raise FieldErrors(problems, _("Some fields are not valid."))
-    assert unit is not None
     if request_key:
         earlier = Suggestion.objects.filter(sender=actor, request_key=request_key).first()
         if earlier is not None:
@@ -210,7 +210,9 @@ def _create(
         status=SuggestionStatus.REVIEW,
         request_key=request_key,
     )
-    result = _screen(actor=actor, item=item, text=f"{subject}\n{text}", subject=item.moderation_subject, field="text")
+    result = _screen(
+        actor=actor, item=item, text=f"{subject}\n{text}", subject=item.moderation_subject, field="text"
+    )
     item.subject, _newline, item.text = result.masked_text.partition("\n")
     today = timezone.localdate()
     held = result.action == "hold"
@@ -246,18 +248,30 @@ def suggestion_reply(*, actor: Any, suggestion_id: int, text: str, request_key: 
         if earlier is not None:
             return earlier
         if item.status not in (SuggestionStatus.OPEN, SuggestionStatus.ANSWERED):
-            raise DomainError("suggestion.not_open", _("Only an item waiting for a reply or answered can be replied to."))
+            raise DomainError(
+                "suggestion.not_open", _("Only an item waiting for a reply or answered can be replied to.")
+            )
         event = SuggestionEvent.objects.create(
             suggestion=item, kind=EventKind.REPLY, actor=actor, data={"request_key": request_key[:64]}
         )
         result = _screen(actor=actor, item=item, text=text, subject=event.moderation_subject, field="text")
         SuggestionEvent.objects.filter(pk=event.pk).update(text=result.masked_text)
         event.text = result.masked_text
-        audit_record(actor=actor, action="engagement.suggestion.reply", target=item, unit_id=item.unit_id,
-                     data={"held": result.action == "hold"})
+        audit_record(
+            actor=actor,
+            action="engagement.suggestion.reply",
+            target=item,
+            unit_id=item.unit_id,
+            data={"held": result.action == "hold"},
+        )
         if result.action != "hold":
             _reply_takes_effect(item, event)
     return event
+
+
+def _opaque_key(key: str) -> str:
+    """A dedupe key that cannot be traced back to the item (keyed with the site's secret)."""
+    return "suggestion-reply:" + salted_hmac("engagement.suggestion", key).hexdigest()[:40]
 
 
 def _reply_takes_effect(item: Suggestion, event: SuggestionEvent) -> None:
@@ -271,13 +285,19 @@ def _reply_takes_effect(item: Suggestion, event: SuggestionEvent) -> None:
             item.reply_working_days = working_days_between(start, timezone.localtime(now).date())
             fields += ["first_replied_at", "reply_working_days"]
         item.save(update_fields=fields)
+    # The inbox item of a name-hidden sender says nothing of the message: whoever can list
+    # notifications (administrators) must not learn from it who sent which item.
     notifications_send(
         recipients=[item.sender],
         kind=REPLY_KIND,
-        title=_("Your message “%(subject)s” has a reply"),
-        params={"subject": item.subject},
-        url=_item_url(item),
-        dedupe_key=f"suggestion-event:{event.pk}:reply",
+        title=_("Your message in the suggestion box has a reply")
+        if item.hide_name
+        else _("Your message “%(subject)s” has a reply"),
+        params=None if item.hide_name else {"subject": item.subject},
+        url=reverse("engagement:my_suggestions") if item.hide_name else _item_url(item),
+        dedupe_key=_opaque_key(f"suggestion-event:{event.pk}:reply")
+        if item.hide_name
+        else f"suggestion-event:{event.pk}:reply",
     )
 
 
@@ -295,27 +315,41 @@ def suggestion_assign(*, actor: Any, suggestion_id: int, handler_id: int, note: 
         choices = {person.pk: person for person in queries.handler_choices(item.unit)}
         new = choices.get(handler_id)
         if new is None:
-            raise FieldErrors.single("handler", _("Choose a person with mailbox duty or oversight of this unit."))
+            raise FieldErrors.single(
+                "handler", _("Choose a person with mailbox duty or oversight of this unit.")
+            )
         if new.pk == item.handler_id:
             return item
         previous = item.handler_id
         item.handler = new
         item.save(update_fields=["handler"])
         SuggestionEvent.objects.create(
-            suggestion=item, kind=EventKind.ASSIGNED, actor=actor, text=(note or "").strip()[:500],
+            suggestion=item,
+            kind=EventKind.ASSIGNED,
+            actor=actor,
+            text=(note or "").strip()[:500],
             data={"from": previous, "to": new.pk},
         )
-        audit_record(actor=actor, action="engagement.suggestion.assign", target=item, unit_id=item.unit_id,
-                     data={"from": previous, "to": new.pk})
+        audit_record(
+            actor=actor,
+            action="engagement.suggestion.assign",
+            target=item,
+            unit_id=item.unit_id,
+            data={"from": previous, "to": new.pk},
+        )
         if item.status == SuggestionStatus.OPEN:
-            _tell_handler(item, _("You now handle “%(subject)s” (%(unit)s), reply by %(due)s"), f"assigned-{new.pk}")
+            _tell_handler(
+                item, _("You now handle “%(subject)s” (%(unit)s), reply by %(due)s"), f"assigned-{new.pk}"
+            )
     return item
 
 
 # --- Sender's side --------------------------------------------------------------------------
 
 
-def suggestion_follow_up(*, actor: Any, suggestion_id: int, text: str, request_key: str = "") -> SuggestionEvent:
+def suggestion_follow_up(
+    *, actor: Any, suggestion_id: int, text: str, request_key: str = ""
+) -> SuggestionEvent:
     """The sender writes again after a reply: the item reopens with a new deadline (once the text
     passes review, when it is held)."""
     text = _checked_text(text, "text", TEXT_MAX, _("Write your follow-up."))
@@ -328,15 +362,22 @@ def suggestion_follow_up(*, actor: Any, suggestion_id: int, text: str, request_k
         if earlier is not None:
             return earlier
         if item.status not in (SuggestionStatus.ANSWERED, SuggestionStatus.CLOSED):
-            raise DomainError("suggestion.not_answered", _("You can follow up once your message has a reply."))
+            raise DomainError(
+                "suggestion.not_answered", _("You can follow up once your message has a reply.")
+            )
         event = SuggestionEvent.objects.create(
             suggestion=item, kind=EventKind.FOLLOW_UP, by_sender=True, data={"request_key": request_key[:64]}
         )
         result = _screen(actor=actor, item=item, text=text, subject=event.moderation_subject, field="text")
         SuggestionEvent.objects.filter(pk=event.pk).update(text=result.masked_text)
         event.text = result.masked_text
-        audit_record(actor=_actor_of(actor, item), action="engagement.suggestion.follow_up", target=item,
-                     unit_id=item.unit_id, data={"held": result.action == "hold"})
+        audit_record(
+            actor=_actor_of(actor, item),
+            action="engagement.suggestion.follow_up",
+            target=item,
+            unit_id=item.unit_id,
+            data={"held": result.action == "hold"},
+        )
         if result.action != "hold":
             _follow_up_takes_effect(item)
     return event
@@ -377,14 +418,21 @@ def suggestion_rate(*, actor: Any, suggestion_id: int, rating: int, comment: str
         )
         shown = ""
         if comment:
-            result = _screen(actor=actor, item=item, text=comment, subject=event.moderation_subject, field="comment")
+            result = _screen(
+                actor=actor, item=item, text=comment, subject=event.moderation_subject, field="comment"
+            )
             shown = result.masked_text
             SuggestionEvent.objects.filter(pk=event.pk).update(text=shown)
         item.rating, item.rating_comment = rating, shown
         item.status = SuggestionStatus.CLOSED
         item.save(update_fields=["rating", "rating_comment", "status"])
-        audit_record(actor=_actor_of(actor, item), action="engagement.suggestion.rate", target=item,
-                     unit_id=item.unit_id, data={"rating": rating})
+        audit_record(
+            actor=_actor_of(actor, item),
+            action="engagement.suggestion.rate",
+            target=item,
+            unit_id=item.unit_id,
+            data={"rating": rating},
+        )
     return item
 
 
@@ -394,7 +442,12 @@ def suggestion_rate(*, actor: Any, suggestion_id: int, rating: int, comment: str
 def on_item_decision(event: ModerationEvent) -> None:
     """A held item passed review (it opens, its handler is told) or was refused (it stays unseen)."""
     pk = int(event.subject.split(":", 1)[1])
-    item = Suggestion.objects.select_for_update(of=("self",)).select_related("unit", "handler").filter(pk=pk).first()
+    item = (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("unit", "handler")
+        .filter(pk=pk)
+        .first()
+    )
     if item is None or item.status != SuggestionStatus.REVIEW:
         return
     if event.status == "approved":
@@ -436,19 +489,25 @@ def suggestion_deadlines_notify(*, today: date | None = None) -> int:
         "unit", "handler"
     )
     for item in rows.iterator():
-        assert item.due_on is not None
+        if item.due_on is None:
+            continue
         if item.due_on >= day:
             if item.handler and working_days_between(day + timedelta(days=1), item.due_on) <= due_soon_days():
-                sent += _notice(item, item.handler, _("Reply due by %(due)s: “%(subject)s” (%(unit)s)"), "due-soon")
+                sent += _notice(
+                    item, item.handler, _("Reply due by %(due)s: “%(subject)s” (%(unit)s)"), "due-soon"
+                )
             continue
         if item.handler:
-            sent += _notice(item, item.handler, _("Overdue since %(due)s: “%(subject)s” (%(unit)s)"), "overdue")
+            sent += _notice(
+                item, item.handler, _("Overdue since %(due)s: “%(subject)s” (%(unit)s)"), "overdue"
+            )
         late = working_days_between(item.due_on + timedelta(days=1), day)
         if late >= escalate_after_days():
             superior = queries.superior_of(item.unit, besides=item.handler_id)
             if superior is not None:
                 sent += _notice(
-                    item, superior,
+                    item,
+                    superior,
                     _("Escalated: “%(subject)s” sent to %(unit)s is overdue since %(due)s"),
                     "escalated",
                 )

@@ -128,7 +128,9 @@ def suggestion_detail(request: AuthedRequest, suggestion_id: int) -> HttpRespons
     return _detail(request, _visible(request, suggestion_id))
 
 
-def _post(request: AuthedRequest, suggestion_id: int, form: Any, name: str, action: Any, done: str) -> HttpResponse:
+def _post(
+    request: AuthedRequest, suggestion_id: int, form: Any, name: str, action: Any, done: str
+) -> HttpResponse:
     item = _visible(request, suggestion_id)
     if form.is_valid():
         try:
@@ -151,7 +153,9 @@ def suggestion_reply(request: AuthedRequest, suggestion_id: int) -> HttpResponse
             actor=request.user, suggestion_id=item.pk, text=data["text"], request_key=data["request_key"]
         )
 
-    return _post(request, suggestion_id, ReplyForm(request.POST), "reply_form", act, _("Your reply was sent."))
+    return _post(
+        request, suggestion_id, ReplyForm(request.POST), "reply_form", act, _("Your reply was sent.")
+    )
 
 
 @login_required
@@ -163,7 +167,12 @@ def suggestion_follow_up(request: AuthedRequest, suggestion_id: int) -> HttpResp
         )
 
     return _post(
-        request, suggestion_id, FollowUpForm(request.POST), "follow_up_form", act, _("Your follow-up was sent.")
+        request,
+        suggestion_id,
+        FollowUpForm(request.POST),
+        "follow_up_form",
+        act,
+        _("Your follow-up was sent."),
     )
 
 
@@ -175,7 +184,9 @@ def suggestion_rate(request: AuthedRequest, suggestion_id: int) -> HttpResponse:
             actor=request.user, suggestion_id=item.pk, rating=data["rating"], comment=data["comment"]
         )
 
-    return _post(request, suggestion_id, RatingForm(request.POST), "rating_form", act, _("Thank you for your rating."))
+    return _post(
+        request, suggestion_id, RatingForm(request.POST), "rating_form", act, _("Thank you for your rating.")
+    )
 
 
 @login_required

@@ -20,7 +20,14 @@ def local(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
-def send(person: Any, unit: Any, *, subject: str = "食堂晚餐时间", text: str = "希望食堂晚餐延长到七点半。", **kwargs: Any) -> Suggestion:
+def send(
+    person: Any,
+    unit: Any,
+    *,
+    subject: str = "食堂晚餐时间",
+    text: str = "希望食堂晚餐延长到七点半。",
+    **kwargs: Any,
+) -> Suggestion:
     return services.suggestion_send(actor=person, unit_id=unit.pk, subject=subject, text=text, **kwargs)
 
 

@@ -27,7 +27,11 @@ def clock(time_machine):
 
 def test_a_student_writes_to_their_branch_and_its_secretary_handles_it(tree, personas):
     item = send(personas.student, tree.branch_a1)
-    assert (item.status, item.handler, item.unit) == (SuggestionStatus.OPEN, personas.secretary, tree.branch_a1)
+    assert (item.status, item.handler, item.unit) == (
+        SuggestionStatus.OPEN,
+        personas.secretary,
+        tree.branch_a1,
+    )
     assert (item.opened_on, item.due_on) == (date(2026, 11, 23), date(2026, 11, 26))  # 3 working days
     assert Notification.objects.filter(recipient=personas.secretary, kind=services.INBOX_KIND).count() == 1
     assert list(item.events.values_list("kind", flat=True)) == [EventKind.SENT]
@@ -50,7 +54,9 @@ def test_a_unit_outside_the_senders_line_is_refused_naming_the_field(tree, perso
 def test_without_a_mailbox_holder_the_item_waits_for_an_officer_to_assign_it(tree, personas):
     item = send(personas.student, tree.college_a)  # the college has an organiser but no committee secretary
     assert item.handler is None
-    services.suggestion_assign(actor=personas.college_officer, suggestion_id=item.pk, handler_id=personas.college_officer.pk)
+    services.suggestion_assign(
+        actor=personas.college_officer, suggestion_id=item.pk, handler_id=personas.college_officer.pk
+    )
     item.refresh_from_db()
     assert item.handler == personas.college_officer
     assert Notification.objects.filter(recipient=personas.college_officer, kind=services.INBOX_KIND).exists()
@@ -101,7 +107,9 @@ def test_a_retried_send_returns_the_first_item(tree, personas):
 def test_the_handler_replies_and_the_reply_time_counts_working_days(tree, personas, clock):
     item = send(personas.student, tree.branch_a1)
     clock.move_to(local(date(2026, 11, 25), 15))
-    services.suggestion_reply(actor=personas.secretary, suggestion_id=item.pk, text="已与食堂沟通，下周起延长。")
+    services.suggestion_reply(
+        actor=personas.secretary, suggestion_id=item.pk, text="已与食堂沟通，下周起延长。"
+    )
     item.refresh_from_db()
     assert item.status == SuggestionStatus.ANSWERED and item.reply_working_days == 2
     assert Notification.objects.filter(recipient=personas.student, kind=services.REPLY_KIND).count() == 1
@@ -118,7 +126,9 @@ def test_only_the_handler_replies(tree, personas):
 def test_a_retried_reply_is_stored_once(tree, personas):
     item = send(personas.student, tree.branch_a1)
     for _attempt in range(2):
-        services.suggestion_reply(actor=personas.secretary, suggestion_id=item.pk, text="收到", request_key="r1")
+        services.suggestion_reply(
+            actor=personas.secretary, suggestion_id=item.pk, text="收到", request_key="r1"
+        )
     assert item.events.filter(kind=EventKind.REPLY).count() == 1
     assert Notification.objects.filter(recipient=personas.student).count() == 1
 
@@ -170,11 +180,17 @@ def test_a_held_follow_up_reopens_only_when_approved_and_only_its_writer_sees_it
 def test_reassignment_needs_oversight_and_a_rightful_new_handler(tree, personas):
     item = send(personas.student, tree.branch_a1)
     with pytest.raises(PermissionDenied):
-        services.suggestion_assign(actor=personas.propaganda, suggestion_id=item.pk, handler_id=personas.propaganda.pk)
+        services.suggestion_assign(
+            actor=personas.propaganda, suggestion_id=item.pk, handler_id=personas.propaganda.pk
+        )
     with pytest.raises(FieldErrors) as refused:
-        services.suggestion_assign(actor=personas.secretary, suggestion_id=item.pk, handler_id=personas.student.pk)
+        services.suggestion_assign(
+            actor=personas.secretary, suggestion_id=item.pk, handler_id=personas.student.pk
+        )
     assert list(refused.value.fields) == ["handler"]
-    services.suggestion_assign(actor=personas.college_officer, suggestion_id=item.pk, handler_id=personas.university_admin.pk)
+    services.suggestion_assign(
+        actor=personas.college_officer, suggestion_id=item.pk, handler_id=personas.university_admin.pk
+    )
     item.refresh_from_db()
     assert item.handler == personas.university_admin
     with pytest.raises(PermissionDenied):  # the former handler may no longer reply
