@@ -21,16 +21,28 @@ def add_field_errors(form: forms.Form, error: FieldErrors) -> None:
 
 
 class SuggestionForm(forms.Form):
-    unit = forms.TypedChoiceField(label=_("To"), coerce=int, widget=forms.RadioSelect)
+    unit = forms.TypedChoiceField(
+        label=_("To"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose your branch, your college or the university.")},
+    )
     kind = forms.ChoiceField(
         label=_("This is a"),
         choices=SuggestionKind.choices,
         initial=SuggestionKind.SUGGESTION,
         widget=forms.RadioSelect,
     )
-    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=SUBJECT_MAX,
+        error_messages={"required": _("Give your message a subject.")},
+    )
     text = forms.CharField(
-        label=_("Your message"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Your message"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write what you want to say.")},
     )
     hide_name = forms.BooleanField(
         label=_("Hide my name"),
@@ -49,7 +61,12 @@ class SuggestionForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Reply"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write your reply.")},
+    )
     request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
