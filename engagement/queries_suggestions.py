@@ -114,7 +114,9 @@ def thread_of(item: Suggestion, *, for_sender: bool) -> Thread:
 def mine(user: Any) -> QuerySet[Suggestion]:
     """The person's own items, newest first, with unit and handler (one query)."""
     return (
-        Suggestion.objects.filter(sender_id=user.pk).select_related("unit", "handler").order_by("-created_at")
+        Suggestion.objects.filter(sender_id=user.pk)
+        .select_related("unit", "handler", "sender")
+        .order_by("-created_at")
     )
 
 
