@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +53,7 @@ class SuggestionForm(forms.Form):
 
     def __init__(self, *args: Any, destinations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(unit.pk, unit.name) for unit in destinations]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [(unit.pk, unit.name) for unit in destinations]
         if destinations and not self.is_bound:
             self.initial.setdefault("unit", destinations[0].pk)
         self.initial.setdefault("request_key", uuid.uuid4().hex)
@@ -107,7 +107,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].choices = [(person.pk, person.name) for person in people]
+        cast(forms.ChoiceField, self.fields["handler"]).choices = [
+            (person.pk, person.name) for person in people
+        ]
 
 
 PERIOD_CHOICES = (30, 90, 365)

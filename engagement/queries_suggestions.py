@@ -180,13 +180,14 @@ class Figures:
 
 def _rows(condition: Q, since: datetime) -> list[dict[str, Any]]:
     visible = ~Q(status__in=(SuggestionStatus.REVIEW, SuggestionStatus.REJECTED))
-    return list(
+    rows = (
         Suggestion.objects.filter(condition, visible)
         .filter(Q(created_at__gte=since) | Q(status=SuggestionStatus.OPEN) | Q(first_replied_at__gte=since))
         .values(
             "unit__path", "status", "due_on", "created_at", "first_replied_at", "reply_working_days", "rating"
         )
     )
+    return [dict(row) for row in rows]
 
 
 def _add(figures: Figures, row: dict[str, Any], since: datetime, today: date) -> None:

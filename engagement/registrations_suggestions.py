@@ -11,6 +11,7 @@ def register() -> None:
     """Register everything; called once, from `EngagementConfig.ready`."""
     from engagement import (
         capabilities_suggestions,  # noqa: F401  (capabilities)
+        demo_suggestions,
         services_suggestions,
         tasks_suggestions,
     )
@@ -20,6 +21,7 @@ def register() -> None:
     register_decision_handler("suggestion:", services_suggestions.on_item_decision)
     register_decision_handler("suggestion-event:", services_suggestions.on_event_decision)
     tasks_suggestions.register_jobs()
+    demo_suggestions.register()
     register_section(
         Section(
             code="engagement.suggestions",
