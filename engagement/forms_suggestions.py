@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import FieldErrors
 from engagement.models import SuggestionKind
@@ -22,7 +23,7 @@ def add_field_errors(form: forms.Form, error: FieldErrors) -> None:
 
 class SuggestionForm(forms.Form):
     unit = forms.TypedChoiceField(
-        label=_("To"),
+        label=pgettext_lazy("suggestion box", "To"),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose your branch, your college or the university.")},

@@ -13,22 +13,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import AppendOnly
 from orgs.models import OrgUnit
 
 
 class SuggestionKind(models.TextChoices):
-    SUGGESTION = "suggestion", _("Suggestion")
-    QUESTION = "question", _("Question")
+    SUGGESTION = "suggestion", pgettext_lazy("suggestion box", "Suggestion")
+    QUESTION = "question", pgettext_lazy("suggestion box", "Question")
 
 
 class SuggestionStatus(models.TextChoices):
-    REVIEW = "review", _("Waiting for review")  # held by the moderation lexicon
-    OPEN = "open", _("Waiting for a reply")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Not accepted by moderation")
+    REVIEW = "review", pgettext_lazy("suggestion box", "Waiting for review")  # held by the moderation lexicon
+    OPEN = "open", pgettext_lazy("suggestion box", "Waiting for a reply")
+    ANSWERED = "answered", pgettext_lazy("suggestion box", "Answered")
+    CLOSED = "closed", pgettext_lazy("suggestion box", "Closed")
+    REJECTED = "rejected", pgettext_lazy("suggestion box", "Not accepted by moderation")
 
 
 class Suggestion(models.Model):
@@ -48,10 +49,13 @@ class Suggestion(models.Model):
     )
     hide_name = models.BooleanField(_("name hidden from all but the handler"), default=False)
     kind = models.CharField(
-        _("kind"), max_length=20, choices=SuggestionKind.choices, default=SuggestionKind.SUGGESTION
+        pgettext_lazy("suggestion box", "kind"),
+        max_length=20,
+        choices=SuggestionKind.choices,
+        default=SuggestionKind.SUGGESTION,
     )
-    subject = models.CharField(_("subject"), max_length=120)
-    text = models.TextField(_("text"))
+    subject = models.CharField(pgettext_lazy("suggestion box", "subject"), max_length=120)
+    text = models.TextField(pgettext_lazy("suggestion box", "text"))
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handler"),
@@ -126,13 +130,13 @@ class SuggestionEvent(AppendOnly):
     correction_hint = "write a new event (another reply, another assignment)"
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    kind = models.CharField(pgettext_lazy("suggestion box", "kind"), max_length=20, choices=EventKind.choices)
     # Never set for the sender's own events: who sent a name-hidden item is stored once, on it.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     by_sender = models.BooleanField(default=False)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(pgettext_lazy("suggestion box", "text"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
