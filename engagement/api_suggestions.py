@@ -119,6 +119,9 @@ def list_handling(request: AuthedRequest) -> list[dict[str, Any]]:
     summary="One message and its thread",
 )
 def get_suggestion(request: AuthedRequest, suggestion_id: int) -> dict[str, Any]:
+    """The message, its handler, deadline and rating, and its events in order. Texts still held by
+    moderation are shown (as `pending_review`) only to their own writer. `sender` is null unless the
+    caller is the sender or the handler, or the name is not hidden."""
     return detail_json(request.user, _visible(request, suggestion_id))
 
 
@@ -132,6 +135,8 @@ def get_suggestion(request: AuthedRequest, suggestion_id: int) -> dict[str, Any]
     summary="Reply (handler)",
 )
 def reply(request: AuthedRequest, suggestion_id: int, payload: TextIn) -> dict[str, Any]:
+    """The current handler answers; the first reply of a round marks the item `answered` and tells
+    the sender. A retry with the same `request_key` adds nothing."""
     services.suggestion_reply(
         actor=request.user, suggestion_id=suggestion_id, text=payload.text, request_key=payload.request_key
     )
@@ -178,6 +183,8 @@ def rate(request: AuthedRequest, suggestion_id: int, payload: RatingIn) -> dict[
     summary="Name another handler",
 )
 def assign(request: AuthedRequest, suggestion_id: int, payload: AssignIn) -> dict[str, Any]:
+    """An officer with oversight names another handler (`400 handler` when the person holds neither
+    the mailbox duty nor oversight of the unit). The former handler no longer sees a hidden name."""
     services.suggestion_assign(
         actor=request.user, suggestion_id=suggestion_id, handler_id=payload.handler_id, note=payload.note
     )
@@ -187,9 +194,9 @@ def assign(request: AuthedRequest, suggestion_id: int, payload: AssignIn) -> dic
 @router.get(
     "/units/{unit_id}/suggestions",
     operation_id="get_unit_suggestion_box",
-    response={200: BoxOut, **error_responses(401, 403, 404)},
+    response={200: BoxOut, **error_responses(400, 401, 403, 404)},
     openapi_extra=error_openapi(
-        401, 403, 404, notes={403: "Needs `engagement.manage_suggestions` over the unit."}
+        400, 401, 403, 404, notes={403: "Needs `engagement.manage_suggestions` over the unit."}
     ),
     summary="A unit's box: items, reply times, sub-units' figures",
 )
