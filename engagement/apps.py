@@ -11,3 +11,6 @@ class EngagementConfig(AppConfig):
         from engagement import registrations_suggestions  # the suggestion box
 
         registrations_suggestions.register()
+        from engagement import registrations_notices  # notices that ask to be acknowledged
+
+        registrations_notices.register()

@@ -7,3 +7,7 @@ urlpatterns: list = []
 from engagement.urls_suggestions import urlpatterns as suggestion_urls  # noqa: E402
 
 urlpatterns += suggestion_urls
+
+from engagement.urls_notices import urlpatterns as notice_urls  # noqa: E402
+
+urlpatterns += notice_urls

@@ -1,11 +1,21 @@
-"""Give the standard position types the suggestion box's capabilities (each university may change them)."""
+"""Give the standard position types the capabilities of the suggestion box and of notices (each
+university may change them)."""
 
 from django.db import migrations
 
 HANDLE = "engagement.handle_suggestions"
 MANAGE = "engagement.manage_suggestions"
-ALL = (HANDLE, MANAGE)
+SEND_NOTICES = "engagement.send_notices"
+ALL = (HANDLE, MANAGE, SEND_NOTICES)
 
+BRANCH_COMMITTEE = {
+    "secretary",
+    "deputy_secretary",
+    "organisation_member",
+    "propaganda_member",
+    "discipline_member",
+    "study_member",
+}
 BRANCH_OFFICERS = {"secretary", "deputy_secretary", "organisation_member"}
 COLLEGE_OFFICERS = {"committee_secretary", "committee_deputy", "college_organiser"}
 ORG_DEPARTMENT = {"org_department_admin"}
@@ -15,6 +25,8 @@ GRANTS = {
     HANDLE: {"secretary", "committee_secretary"} | ORG_DEPARTMENT,
     # Oversight: the unit's officers see the box and its reply times and reassign items.
     MANAGE: BRANCH_OFFICERS | COLLEGE_OFFICERS | ORG_DEPARTMENT,
+    # Notices: the branch committee and above.
+    SEND_NOTICES: BRANCH_COMMITTEE | COLLEGE_OFFICERS | ORG_DEPARTMENT,
 }
 
 

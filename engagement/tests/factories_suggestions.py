@@ -40,3 +40,16 @@ def client_for(user: Any, language: str = "en") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
+
+
+def make_bystander(unit: Any) -> Any:
+    """Someone in ``unit``'s scope who may only see the unit: in scope, without engagement's rights."""
+    from orgs.models import PositionType
+    from orgs.tests.factories import appoint, make_person
+
+    observer, _created = PositionType.objects.get_or_create(
+        code="observer", defaults={"name": "观察员", "capabilities": ["orgs.view_unit"]}
+    )
+    person = make_person(None, name="观察员")
+    appoint(person, unit, observer.code)
+    return person
