@@ -91,9 +91,14 @@ def get_notice(request: AuthedRequest, notice_id: int) -> dict[str, Any]:
 @router.post(
     "/notices/{notice_id}/acknowledgement",
     operation_id="acknowledge_notice",
-    response={200: NoticeOut, **error_responses(401, 403, 404, 409)},
+    response={200: NoticeOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
-        401, 403, 404, 409, notes={409: "`notice.no_acknowledgement` when the notice does not ask for it."}
+        400,
+        401,
+        403,
+        404,
+        409,
+        notes={409: "`notice.no_acknowledgement` when the notice does not ask for it."},
     ),
     summary="I have read and acknowledge",
 )
@@ -124,9 +129,14 @@ def receipts(request: AuthedRequest, notice_id: int) -> dict[str, Any]:
 @router.post(
     "/notices/{notice_id}/reminders",
     operation_id="remind_notice",
-    response={200: RemindedOut, **error_responses(401, 403, 404, 409)},
+    response={200: RemindedOut, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
-        401, 403, 404, 409, notes={409: "`notice.reminded_today` (once a day at most), `notice.all_done`."}
+        400,
+        401,
+        403,
+        404,
+        409,
+        notes={409: "`notice.reminded_today` (once a day at most), `notice.all_done`."},
     ),
     summary="Remind those who have not read or acknowledged",
 )
