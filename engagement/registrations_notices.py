@@ -11,9 +11,11 @@ def register() -> None:
     """Register everything; called once, from `EngagementConfig.ready`."""
     from engagement import (
         capabilities_notices,  # noqa: F401  (capabilities)
+        demo_notices,
         services_notices,  # noqa: F401  (notification kind)
     )
 
+    demo_notices.register()
     register_section(
         Section(
             code="engagement.notices",
