@@ -228,3 +228,16 @@ def test_figures_count_reply_times_of_the_unit_and_of_each_branch(tree, personas
     assert (by_unit[tree.branch_a1].received, by_unit[tree.branch_a1].overdue) == (2, 1)
     assert by_unit[tree.branch_a2].received == 0
     assert second.pk
+
+
+def test_a_held_reply_answers_the_item_only_once_approved(tree, personas):
+    item = send(personas.student, tree.branch_a1)
+    event = services.suggestion_reply(actor=personas.secretary, suggestion_id=item.pk, text="别 sb 了")
+    item.refresh_from_db()
+    assert item.status == SuggestionStatus.OPEN
+    assert not Notification.objects.filter(recipient=personas.student).exists()
+    assert event not in queries.thread_of(item, for_sender=True).events  # the student does not see it yet
+    decide(personas.college_officer, tree.branch_a1, event.moderation_subject)
+    item.refresh_from_db()
+    assert item.status == SuggestionStatus.ANSWERED
+    assert Notification.objects.filter(recipient=personas.student, kind=services.REPLY_KIND).count() == 1
