@@ -1,5 +1,6 @@
 """The demo university's notices: each of the first branches sends one asking to be acknowledged and
-one for information; some members have read and acknowledged them. Written through the services."""
+one for information; some members have read and acknowledged them. Written through the services,
+without inbox items (a demo person's inbox shows only the welcome; the notices are under My notices)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def load_demo_notices() -> dict[str, int]:
                     body=body,
                     requires_ack=ack,
                     request_key=f"demo-notice-{branch.pk}-{index}",
+                    notify=False,
                 )
                 counts["notices"] += 1
                 receipts = list(

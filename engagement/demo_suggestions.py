@@ -1,6 +1,7 @@
 """The demo university's suggestion box: a few real-sounding messages per branch, some answered
 and rated, some waiting, one overdue, some with the sender's name hidden. Written through the
-services, so handlers, events, audit lines and notifications are those a real message makes."""
+services (so moderation, handlers, events and audit lines are those of a real message) without inbox
+items: demo history is old news, and a demo person's inbox shows only the welcome."""
 
 from __future__ import annotations
 
@@ -79,10 +80,13 @@ def load_demo_suggestions() -> dict[str, int]:
                     text=text,
                     hide_name=rng.random() < 0.4,
                     request_key=f"demo-{branch.pk}-{index}",
+                    notify=False,
                 )
                 counts["suggestions"] += 1
                 if index == 0:
-                    services.suggestion_reply(actor=handler, suggestion_id=item.pk, text=rng.choice(REPLIES))
+                    services.suggestion_reply(
+                        actor=handler, suggestion_id=item.pk, text=rng.choice(REPLIES), notify=False
+                    )
                     services.suggestion_rate(
                         actor=membership.person,
                         suggestion_id=item.pk,

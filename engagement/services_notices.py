@@ -46,9 +46,11 @@ def notice_send(
     party_statuses: list[str] | None = None,
     requires_ack: bool = False,
     request_key: str = "",
+    notify: bool = True,
 ) -> Notice:
     """Send a notice from a unit to its members (or its subtree's, or only some party statuses);
-    each recipient gets an inbox item. A retry with the same ``request_key`` returns the first."""
+    each recipient gets an inbox item (``notify=False``: none, for demo data and imports). A retry
+    with the same ``request_key`` returns the first."""
     unit = OrgUnit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise FieldErrors.single("unit", _("Choose the unit the notice is from."))
@@ -107,16 +109,17 @@ def notice_send(
                 unit_id=unit.pk,
                 data={"recipients": len(people), "requires_ack": requires_ack, "statuses": statuses},
             )
-            notifications_send(
-                recipients=people,
-                kind=NOTICE_KIND,
-                title=_("Notice from %(unit)s: %(title)s")
-                if not requires_ack
-                else _("Notice from %(unit)s (please acknowledge): %(title)s"),
-                params={"unit": unit.name, "title": title},
-                url=_url(notice),
-                dedupe_key=f"notice:{notice.pk}",
-            )
+            if notify:
+                notifications_send(
+                    recipients=people,
+                    kind=NOTICE_KIND,
+                    title=_("Notice from %(unit)s: %(title)s")
+                    if not requires_ack
+                    else _("Notice from %(unit)s (please acknowledge): %(title)s"),
+                    params={"unit": unit.name, "title": title},
+                    url=_url(notice),
+                    dedupe_key=f"notice:{notice.pk}",
+                )
     except IntegrityError:
         earlier = (
             Notice.objects.filter(sender=actor, request_key=request_key).first() if request_key else None

@@ -147,10 +147,12 @@ def suggestion_send(
     kind: str = SuggestionKind.SUGGESTION,
     hide_name: bool = False,
     request_key: str = "",
+    notify: bool = True,
 ) -> Suggestion:
     """Send a suggestion or question to one of the units above the sender (their branch, college
     or the university). Held text waits for review before its handler sees it; a retried request
-    with the same ``request_key`` returns the first item."""
+    with the same ``request_key`` returns the first item. ``notify=False`` (demo data, imports) sends
+    no inbox item."""
     if not actor.is_authenticated:
         raise PermissionDenied
     problems: dict[str, list[str]] = {}
@@ -181,7 +183,7 @@ def suggestion_send(
         _screen_subject_only(actor=actor, unit=unit, subject=subject)
     try:
         with transaction.atomic():
-            item = _create(actor, unit, subject, text, kind, hide_name, request_key)
+            item = _create(actor, unit, subject, text, kind, hide_name, request_key, notify)
     except IntegrityError:
         earlier = Suggestion.objects.filter(sender=actor, request_key=request_key).first()
         if earlier is None:
@@ -197,7 +199,7 @@ def _screen_subject_only(*, actor: Any, unit: Any, subject: str) -> None:
 
 
 def _create(
-    actor: Any, unit: Any, subject: str, text: str, kind: str, hide_name: bool, request_key: str
+    actor: Any, unit: Any, subject: str, text: str, kind: str, hide_name: bool, request_key: str, notify: bool
 ) -> Suggestion:
     item = Suggestion.objects.create(
         unit=unit,
@@ -227,7 +229,7 @@ def _create(
         unit_id=unit.pk,
         data={"hide_name": hide_name, "held": held, "kind": kind},
     )
-    if not held:
+    if not held and notify:
         _tell_handler(item, _("New message for %(unit)s: %(subject)s (reply by %(due)s)"), "new")
     return item
 
@@ -235,7 +237,9 @@ def _create(
 # --- Handler's side -------------------------------------------------------------------------
 
 
-def suggestion_reply(*, actor: Any, suggestion_id: int, text: str, request_key: str = "") -> SuggestionEvent:
+def suggestion_reply(
+    *, actor: Any, suggestion_id: int, text: str, request_key: str = "", notify: bool = True
+) -> SuggestionEvent:
     """The handler answers the item; the first visible reply of a round marks it answered and tells
     the sender. A reply held by moderation takes effect when it is approved."""
     text = _checked_text(text, "text", TEXT_MAX, _("Write your reply."))
@@ -265,7 +269,7 @@ def suggestion_reply(*, actor: Any, suggestion_id: int, text: str, request_key: 
             data={"held": result.action == "hold"},
         )
         if result.action != "hold":
-            _reply_takes_effect(item, event)
+            _reply_takes_effect(item, event, notify=notify)
     return event
 
 
@@ -274,7 +278,7 @@ def _opaque_key(key: str) -> str:
     return "suggestion-reply:" + salted_hmac("engagement.suggestion", key).hexdigest()[:40]
 
 
-def _reply_takes_effect(item: Suggestion, event: SuggestionEvent) -> None:
+def _reply_takes_effect(item: Suggestion, event: SuggestionEvent, *, notify: bool = True) -> None:
     if item.status == SuggestionStatus.OPEN:
         now = timezone.now()
         item.status = SuggestionStatus.ANSWERED
@@ -285,6 +289,8 @@ def _reply_takes_effect(item: Suggestion, event: SuggestionEvent) -> None:
             item.reply_working_days = working_days_between(start, timezone.localtime(now).date())
             fields += ["first_replied_at", "reply_working_days"]
         item.save(update_fields=fields)
+    if not notify:
+        return
     # The inbox item of a name-hidden sender says nothing of the message: whoever can list
     # notifications (administrators) must not learn from it who sent which item.
     notifications_send(
