@@ -67,6 +67,7 @@ def urls(tree, story) -> list[str]:
         reverse("admin:engagement_suggestion_changelist"),
         reverse("admin:engagement_suggestion_change", args=[item.pk]),
         reverse("admin:engagement_suggestion_change", args=[held.pk]),
+        reverse("admin:engagement_suggestion_history", args=[item.pk]),
         reverse("admin:core_auditevent_changelist") + "?q=engagement",
         *[reverse("admin:core_auditevent_change", args=[event.pk]) for event in AuditEvent.objects.all()],
         reverse("admin:core_notification_changelist") + "?q=评优",
