@@ -58,6 +58,11 @@ def default_handler(unit: OrgUnit) -> Any | None:
     return holders[0].person if holders else None
 
 
+def unit_officers(unit: OrgUnit) -> list[Any]:
+    """The people with oversight of the suggestion box in ``unit`` itself (one query)."""
+    return list({p.person_id: p.person for p in _holders([unit], caps.MANAGE_SUGGESTIONS)}.values())
+
+
 def superior_of(unit: OrgUnit, *, besides: int | None = None) -> Any | None:
     """Whom to tell when an item of ``unit`` is long overdue: the mailbox holder of the nearest unit
     above (or, lacking one, its nearest officer with oversight), never the person ``besides``."""

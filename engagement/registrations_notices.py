@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.sections import Section, register_section
+from core.sections import Section, UnitLink, register_section, register_unit_link
 
 
 def register() -> None:
@@ -14,6 +14,7 @@ def register() -> None:
         demo_notices,
         services_notices,  # noqa: F401  (notification kind)
     )
+    from engagement import permissions_notices as perms
 
     demo_notices.register()
     register_section(
@@ -24,5 +25,14 @@ def register() -> None:
             url_name="engagement:my_notices",
             is_open_to=lambda user: bool(user.is_authenticated),
             order=61,
+        )
+    )
+    register_unit_link(
+        UnitLink(
+            code="engagement.notices",
+            label=_("Send a notice"),
+            url_name="engagement:unit_notice_new",
+            is_open_to=lambda user, unit: perms.can_send_in(user, unit),
+            order=71,
         )
     )

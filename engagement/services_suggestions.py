@@ -94,10 +94,12 @@ def _open_round(item: Suggestion, today: date) -> None:
 
 
 def _tell_handler(item: Suggestion, title: Any, key: str) -> None:
-    if item.handler is None:
+    """Tell the handler; an item without one goes to the unit's officers with oversight, to assign."""
+    recipients = [item.handler] if item.handler else queries.unit_officers(item.unit)
+    if not recipients:
         return
     notifications_send(
-        recipients=[item.handler],
+        recipients=recipients,
         kind=INBOX_KIND,
         title=title,
         params={"subject": item.subject, "unit": item.unit.name, "due": f"{item.due_on or ''}"},

@@ -35,14 +35,15 @@ def my_notices(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notice_new(request: AuthedRequest) -> HttpResponse:
-    """Write and send a notice from one of the units where the user sends notices."""
+def notice_new(request: AuthedRequest, unit_id: int | None = None) -> HttpResponse:
+    """Write and send a notice from one of the units where the user sends notices (``unit_id``:
+    the one chosen first, from the unit's card)."""
     units = queries.sending_units(request.user)
     if not units:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    form = NoticeForm(request.POST or None, units=units, initial={"unit": request.GET.get("unit")})
+    form = NoticeForm(request.POST or None, units=units, initial={"unit": unit_id})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

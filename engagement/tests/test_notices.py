@@ -227,3 +227,9 @@ def test_my_notices_takes_the_same_queries_for_one_and_for_many(
             actor=personas.secretary, unit_id=tree.branch_a1.pk, title=f"第{number}", body="<p>x</p>"
         )
     assert (count(reverse("engagement:my_notices")), count("/api/v1/notices/mine")) == before
+
+
+def test_the_unit_card_offers_to_send_a_notice_with_the_unit_chosen(tree, personas):
+    page = client_for(personas.secretary).get(reverse("engagement:unit_notice_new", args=[tree.branch_a1.pk]))
+    assert page.status_code == 200
+    assert f'value="{tree.branch_a1.pk}" selected' in page.content.decode()

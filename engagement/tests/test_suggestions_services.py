@@ -54,12 +54,16 @@ def test_a_unit_outside_the_senders_line_is_refused_naming_the_field(tree, perso
 def test_without_a_mailbox_holder_the_item_waits_for_an_officer_to_assign_it(tree, personas):
     item = send(personas.student, tree.college_a)  # the college has an organiser but no committee secretary
     assert item.handler is None
+    told = Notification.objects.get(kind=services.INBOX_KIND)
+    assert told.recipient == personas.college_officer  # the officer with oversight is asked to assign it
     services.suggestion_assign(
         actor=personas.college_officer, suggestion_id=item.pk, handler_id=personas.college_officer.pk
     )
     item.refresh_from_db()
     assert item.handler == personas.college_officer
-    assert Notification.objects.filter(recipient=personas.college_officer, kind=services.INBOX_KIND).exists()
+    assert (
+        Notification.objects.filter(recipient=personas.college_officer, kind=services.INBOX_KIND).count() == 2
+    )
 
 
 def test_blocked_words_are_refused_naming_the_field_and_nothing_is_kept(tree, personas):
