@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -109,17 +110,8 @@ def notice_send(
                 unit_id=unit.pk,
                 data={"recipients": len(people), "requires_ack": requires_ack, "statuses": statuses},
             )
-            if notify:
-                notifications_send(
-                    recipients=people,
-                    kind=NOTICE_KIND,
-                    title=_("Notice from %(unit)s: %(title)s")
-                    if not requires_ack
-                    else _("Notice from %(unit)s (please acknowledge): %(title)s"),
-                    params={"unit": unit.name, "title": title},
-                    url=_url(notice),
-                    dedupe_key=f"notice:{notice.pk}",
-                )
+            if notify:  # thousands of inbox items are the worker's job, not the request's
+                transaction.on_commit(partial(_enqueue_delivery, notice.pk, ""))
     except IntegrityError:
         earlier = (
             Notice.objects.filter(sender=actor, request_key=request_key).first() if request_key else None
@@ -128,6 +120,47 @@ def notice_send(
             raise
         return earlier
     return notice
+
+
+def _enqueue_delivery(notice_id: int, reminder_day: str) -> None:
+    from engagement.tasks_notices import deliver_notice
+
+    deliver_notice.enqueue(notice_id, reminder_day)
+
+
+def notice_deliver(*, notice_id: int, reminder_day: str = "") -> int:
+    """Put the notice (or the reminder of ``reminder_day``) in each recipient's inbox — for a
+    reminder, only those who have not done what it asks. Idempotent (dedupe keys): a retried task
+    delivers nothing twice. Returns how many items were created."""
+    notice = Notice.objects.select_related("unit").filter(pk=notice_id).first()
+    if notice is None:
+        return 0
+    receipts = queries.receipts_of(notice)
+    if reminder_day:
+        people = [row.person for row in receipts.waiting]
+        title = (
+            _("Reminder: please acknowledge “%(title)s”")
+            if notice.requires_ack
+            else _("Reminder: please read “%(title)s”")
+        )
+        key = f"notice:{notice.pk}:remind:{reminder_day}"
+    else:
+        people = [row.person for row in receipts.done + receipts.waiting]
+        title = (
+            _("Notice from %(unit)s (please acknowledge): %(title)s")
+            if notice.requires_ack
+            else _("Notice from %(unit)s: %(title)s")
+        )
+        key = f"notice:{notice.pk}"
+    created = notifications_send(
+        recipients=people,
+        kind=NOTICE_KIND,
+        title=title,
+        params={"unit": notice.unit.name, "title": notice.title},
+        url=_url(notice),
+        dedupe_key=key,
+    )
+    return len(created)
 
 
 def notice_open(*, actor: Any, notice: Notice) -> NoticeReceipt | None:
@@ -177,16 +210,7 @@ def notice_remind(*, actor: Any, notice_id: int) -> int:
             raise DomainError("notice.all_done", _("Everyone has already done what the notice asks."))
         locked.last_reminded_on = today
         locked.save(update_fields=["last_reminded_on"])
-        notifications_send(
-            recipients=waiting,
-            kind=NOTICE_KIND,
-            title=_("Reminder: please acknowledge “%(title)s”")
-            if locked.requires_ack
-            else _("Reminder: please read “%(title)s”"),
-            params={"title": locked.title},
-            url=_url(locked),
-            dedupe_key=f"notice:{locked.pk}:remind:{today.isoformat()}",
-        )
+        transaction.on_commit(partial(_enqueue_delivery, locked.pk, today.isoformat()))
         audit_record(
             actor=actor,
             action="engagement.notice.remind",

@@ -37,14 +37,15 @@ def group_leader(tree):
 
 
 @pytest.fixture
-def notice(tree, personas):
-    return services.notice_send(
-        actor=personas.secretary,
-        unit_id=tree.branch_a1.pk,
-        title="提交思想汇报",
-        body=BODY,
-        requires_ack=True,
-    )
+def notice(tree, personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the delivery task runs on commit
+        return services.notice_send(
+            actor=personas.secretary,
+            unit_id=tree.branch_a1.pk,
+            title="提交思想汇报",
+            body=BODY,
+            requires_ack=True,
+        )
 
 
 def test_a_notice_reaches_every_member_with_an_inbox_item_and_clean_html(tree, personas, notice):
@@ -108,9 +109,14 @@ def test_receipts_split_who_has_acknowledged_read_or_not(personas, notice):
     assert len(receipts.not_read) == 2
 
 
-def test_reminders_go_to_those_who_have_not_and_at_most_once_a_day(personas, notice, clock):
+def test_reminders_go_to_those_who_have_not_and_at_most_once_a_day(
+    personas, notice, clock, django_capture_on_commit_callbacks
+):
     services.notice_acknowledge(actor=personas.student, notice_id=notice.pk)
-    assert services.notice_remind(actor=personas.secretary, notice_id=notice.pk) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notice_remind(actor=personas.secretary, notice_id=notice.pk) == 3
+    assert Notification.objects.filter(recipient=personas.activist).count() == 2  # the notice, the reminder
+    assert services.notice_deliver(notice_id=notice.pk, reminder_day="2026-11-23") == 0  # a retried task
     with pytest.raises(DomainError) as refused:
         services.notice_remind(actor=personas.college_officer, notice_id=notice.pk)
     assert refused.value.code == "notice.reminded_today"
@@ -119,11 +125,12 @@ def test_reminders_go_to_those_who_have_not_and_at_most_once_a_day(personas, not
     assert services.notice_remind(actor=personas.secretary, notice_id=notice.pk) == 3
 
 
-def test_a_retried_send_sends_once(tree, personas):
+def test_a_retried_send_sends_once(tree, personas, django_capture_on_commit_callbacks):
     client = client_for(personas.secretary)
     body = {"unit_id": tree.branch_a1.pk, "title": "开会", "body": "<p>周五开会</p>", "request_key": "n1"}
-    first = client.post("/api/v1/notices", body, content_type="application/json")
-    again = client.post("/api/v1/notices", body, content_type="application/json")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/api/v1/notices", body, content_type="application/json")
+        again = client.post("/api/v1/notices", body, content_type="application/json")
     assert (first.status_code, again.status_code) == (201, 200)
     assert (
         Notice.objects.count() == 1 and Notification.objects.filter(recipient=personas.student).count() == 1
