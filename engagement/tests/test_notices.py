@@ -240,3 +240,32 @@ def test_the_unit_card_offers_to_send_a_notice_with_the_unit_chosen(tree, person
     page = client_for(personas.secretary).get(reverse("engagement:unit_notice_new", args=[tree.branch_a1.pk]))
     assert page.status_code == 200
     assert f'value="{tree.branch_a1.pk}" selected' in page.content.decode()
+
+
+def test_the_receipts_take_the_same_queries_for_few_and_many_recipients(tree, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(personas.secretary)
+
+    def count(notice: Notice) -> tuple[int, int]:
+        sizes = []
+        for url in (
+            reverse("engagement:notice_receipts", args=[notice.pk]),
+            f"/api/v1/notices/{notice.pk}/receipts",
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            sizes.append(len(captured))
+        return sizes[0], sizes[1]
+
+    few = services.notice_send(
+        actor=personas.secretary, unit_id=tree.branch_a1.pk, title="少", body="<p>x</p>"
+    )
+    for _number in range(8):
+        make_person(tree.branch_a1, status=PartyStatus.FULL)
+    many = services.notice_send(
+        actor=personas.secretary, unit_id=tree.branch_a1.pk, title="多", body="<p>x</p>"
+    )
+    assert many.recipients == few.recipients + 8
+    assert count(few) == count(many)
