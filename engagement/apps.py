@@ -8,3 +8,9 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         pass
+        from engagement import registrations_suggestions  # the suggestion box
+
+        registrations_suggestions.register()
+        from engagement import registrations_notices  # notices that ask to be acknowledged
+
+        registrations_notices.register()
