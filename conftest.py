@@ -74,7 +74,8 @@ REFERENCE_DATA_MIGRATIONS = [
     "learning.migrations.0003_grant_question_authors",
     "learning.migrations.0006_grant_learning_capabilities",
     "publishing.migrations.0002_grant_publishing_capabilities",
-    "engagement.migrations.0002_grant_surveys_capabilities",
+    "engagement.migrations.0002_grant_suggestions_capabilities",
+    "engagement.migrations.0003_grant_surveys_capabilities",
 ]
 
 

@@ -8,8 +8,15 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         pass
+        from engagement import registrations_suggestions  # the suggestion box
+
+        registrations_suggestions.register()
+        from engagement import registrations_notices  # notices that ask to be acknowledged
+
+        registrations_notices.register()
+
         # Surveys and polls.
-        from engagement import admin_surveys, capabilities_surveys, demo_surveys, registrations_surveys  # noqa: F401
+        from engagement import capabilities_surveys, demo_surveys, registrations_surveys  # noqa: F401
 
         registrations_surveys.register()
         demo_surveys.register()

@@ -116,6 +116,14 @@ api.add_router("/", publishing_router)
 api.add_router("/", learning_router)
 api.add_router("/", learning_quiz_router)
 
+from engagement.api_suggestions import router as engagement_suggestions_router  # noqa: E402
+
+api.add_router("/", engagement_suggestions_router)
+
+from engagement.api_notices import router as engagement_notices_router  # noqa: E402
+
+api.add_router("/", engagement_notices_router)
+
 from engagement.api_surveys import router as engagement_surveys_router  # noqa: E402
 
 api.add_router("/", engagement_surveys_router)

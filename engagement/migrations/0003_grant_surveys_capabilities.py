@@ -45,5 +45,5 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("engagement", "0001_initial"), ("orgs", "0002_default_position_types")]
+    dependencies = [("engagement", "0002_grant_suggestions_capabilities"), ("orgs", "0002_default_position_types")]
     operations = [migrations.RunPython(grant, revoke)]

@@ -1,0 +1,5 @@
+from engagement import (
+    admin_notices,  # noqa: F401  (notices)
+    admin_suggestions,  # noqa: F401  (the suggestion box)
+    admin_surveys,  # noqa: F401  (surveys and polls)
+)
