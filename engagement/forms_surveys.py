@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audiences import audience_kinds
 from core.permissions import can
+from engagement import queries_notices
 from engagement.capabilities_surveys import RUN_SURVEYS
 from engagement.models.surveys import QuestionKind, Survey, SurveyQuestion
 from engagement.services_surveys import TargetIn
@@ -75,6 +76,9 @@ class SurveyForm(forms.Form):
     article = forms.TypedChoiceField(
         label=_("Shown in the article"), coerce=int, required=False, empty_value=None
     )
+    notice = forms.TypedChoiceField(
+        label=_("Or shown in the notice"), coerce=int, required=False, empty_value=None
+    )
 
     def __init__(
         self,
@@ -106,9 +110,17 @@ class SurveyForm(forms.Form):
                 ("", _("Not in an article")),
                 *((article.pk, f"{article.channel.name} · {article.title}") for article in articles),
             ]
+            notices = queries_notices.sent_in_scope(user).filter(unit__path__startswith=unit.path)[
+                :ARTICLE_CHOICES
+            ]
+            cast(forms.TypedChoiceField, self.fields["notice"]).choices = [
+                ("", _("Not in a notice")),
+                *((notice.pk, f"{notice.unit.display_name} · {notice.title}") for notice in notices),
+            ]
             self.fields["is_anonymous"].initial = True
         else:
             del self.fields["article"]
+            del self.fields["notice"]
         if survey is not None and survey.status != "draft":
             for name in (
                 "is_anonymous",
@@ -124,9 +136,9 @@ class SurveyForm(forms.Form):
     @staticmethod
     def initial_for(survey: Survey) -> dict[str, Any]:
         targets = list(survey.targets.all())
-        article = (
-            survey.attached_to.removeprefix("article:") if survey.attached_to.startswith("article:") else None
-        )
+        kind, _sep, ident = survey.attached_to.partition(":")
+        article = ident if kind == "article" else None
+        notice = ident if kind == "notice" else None
         return {
             "title": survey.title,
             "introduction": survey.introduction,
@@ -139,6 +151,7 @@ class SurveyForm(forms.Form):
             "party_statuses": survey.party_statuses,
             "closes_at": survey.closes_at,
             "article": int(article) if article and article.isdigit() else None,
+            "notice": int(notice) if notice and notice.isdigit() else None,
         }
 
     def details(self) -> dict[str, Any]:
@@ -162,9 +175,17 @@ class SurveyForm(forms.Form):
         code, _sep, pk = value.rpartition(":")
         return TargetIn(None, False, code, int(pk))
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("article") and data.get("notice"):
+            self.add_error("notice", _("Show the poll in an article or in a notice, not in both."))
+        return data
+
     def attached_to(self) -> str:
-        article = self.cleaned_data.get("article")
-        return f"article:{article}" if article else ""
+        article, notice = self.cleaned_data.get("article"), self.cleaned_data.get("notice")
+        if article:
+            return f"article:{article}"
+        return f"notice:{notice}" if notice else ""
 
 
 class QuestionForm(forms.Form):

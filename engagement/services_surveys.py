@@ -26,6 +26,7 @@ from core.errors import DomainError, FieldErrors
 from core.permissions import require
 from core.services import notifications_send
 from engagement import permissions_surveys as permissions
+from engagement import queries_notices
 from engagement.capabilities_surveys import RUN_SURVEYS
 from engagement.models.surveys import (
     CHOICE_KINDS,
@@ -111,6 +112,9 @@ def _check_attachment(*, actor: Any, unit: OrgUnit, attached_to: str, is_poll: b
         and not publishing_queries.articles_for_polls(actor, unit).filter(pk=int(ident)).exists()
     ):
         return {"article": [str(_("Choose an article of the unit's channels that you may write in."))]}
+    notices = queries_notices.sent_in_scope(actor).filter(unit__path__startswith=unit.path)
+    if kind == "notice" and not notices.filter(pk=int(ident)).exists():
+        return {"notice": [str(_("Choose a notice of the unit that you may send notices for."))]}
     return {}
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.errors import FieldErrors
 from engagement import panels_surveys
 from engagement import services_surveys as services
-from engagement.models.surveys import QuestionKind, SurveyParticipation
+from engagement.models.surveys import QuestionKind, Survey, SurveyParticipation
 from engagement.tests.factories_surveys import add_question, make_survey
 from publishing.tests.helpers import make_channel, published
 
@@ -85,15 +85,50 @@ def test_the_article_panel_renders_nothing_personal(tree, personas, article):
     assert "下次主题党日去哪里？" in first
 
 
-def test_the_notice_panel_shows_the_notices_poll(tree, personas):
-    notice = SimpleNamespace(pk=42)
+@pytest.fixture
+def notice(tree, personas):
+    from engagement.services_notices import notice_send
+
+    return notice_send(
+        actor=personas.secretary,
+        unit_id=tree.branch_a1.pk,
+        title="关于主题党日的通知",
+        body="<p>本周五下午。</p>",
+        notify=False,
+    )
+
+
+def test_the_notice_panel_shows_the_notices_poll(tree, personas, notice):
     request = RequestFactory().get("/")
     request.user = personas.student
     assert panels_surveys.render_notice_polls(request, notice) == ""
-    poll = make_poll(personas, tree.branch_a1, "notice:42", title="通知里的投票")
+    poll = make_poll(personas, tree.branch_a1, f"notice:{notice.pk}", title="通知里的投票")
     html = panels_surveys.render_notice_polls(request, notice)
     assert "通知里的投票" in html and reverse("engagement:poll", args=[poll.pk]) in html
-    assert panels_surveys.render_notice_polls(request, SimpleNamespace(pk=43)) == ""
+    assert panels_surveys.render_notice_polls(request, SimpleNamespace(pk=notice.pk + 1)) == ""
+
+
+def test_the_notice_page_shows_its_poll(client, tree, personas, notice):
+    poll = make_poll(personas, tree.branch_a1, f"notice:{notice.pk}", title="通知里的投票")
+    client.force_login(personas.student)
+    page = client.get(reverse("engagement:notice", args=[notice.pk])).content.decode()
+    assert f'hx-get="{reverse("engagement:poll", args=[poll.pk])}"' in page
+
+
+def test_a_poll_goes_only_into_a_notice_of_the_unit(tree, personas, notice):
+    with pytest.raises(FieldErrors) as error:
+        make_survey(
+            personas.outsider, tree.branch_b1, is_poll=True, targets=[], attached_to=f"notice:{notice.pk}"
+        )
+    assert "notice" in error.value.fields
+
+
+def test_an_author_chooses_the_notice_on_the_poll_form(client, tree, personas, notice):
+    client.force_login(personas.secretary)
+    url = reverse("engagement:survey_new", args=[tree.branch_a1.pk])
+    assert "关于主题党日的通知" in client.get(url + "?poll=1").content.decode()
+    assert client.post(url, {"poll": "1", "title": "通知投票", "notice": notice.pk}).status_code == 302
+    assert Survey.objects.get(title="通知投票").attached_to == f"notice:{notice.pk}"
 
 
 def test_a_draft_poll_is_not_shown(tree, personas, article):
@@ -141,8 +176,8 @@ def test_an_empty_vote_is_refused_with_a_message(tree, personas, article):
     assert "Answer the question" in response.content.decode()
 
 
-def test_a_poll_with_targets_is_only_for_them(tree, personas):
-    poll = make_survey(personas.secretary, tree.branch_a1, is_poll=True, attached_to="notice:7")
+def test_a_poll_with_targets_is_only_for_them(tree, personas, notice):
+    poll = make_survey(personas.secretary, tree.branch_a1, is_poll=True, attached_to=f"notice:{notice.pk}")
     question = add_question(personas.secretary, poll)
     poll = services.survey_open(actor=personas.secretary, survey=poll)
     with pytest.raises(PermissionDenied):  # an author outside the targets
