@@ -7,4 +7,8 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Interaction and feedback")
 
     def ready(self) -> None:
-        pass
+        # Comments, likes and favourites: the moderation handler and the panels on articles and lessons.
+        from engagement import panels_comments, services_comments
+
+        services_comments.register()
+        panels_comments.register()
