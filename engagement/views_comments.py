@@ -50,6 +50,8 @@ def _thread_response(
     errors: dict[str, list[str]] | None = None,
     text: str = "",
     parent_id: str = "",
+    action_for: int | None = None,
+    action: str = "",
 ) -> HttpResponse:
     """The thread: the fragment for htmx (always 200, so htmx swaps in the messages), else the page."""
     context: dict[str, Any] = {
@@ -58,6 +60,8 @@ def _thread_response(
         "errors": errors or {},
         "text": text,
         "parent_id": parent_id,
+        "action_for": action_for,
+        "action": action,
         # A new key for each form shown: sending the same form twice stores one comment.
         "form_key": secrets.token_urlsafe(16),
         "login_url": f"{reverse('accounts:login')}?next={reverse('engagement:comments', args=[target.kind, target.id])}",
@@ -110,17 +114,14 @@ def comments(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
     return _after_action(request, target, notice)
 
 
-def _comment_action(request: AuthedRequest, comment_id: int, act: Any) -> HttpResponse:
+def _comment_action(request: AuthedRequest, comment_id: int, action: str, act: Any) -> HttpResponse:
     """Run one action on a comment and show the thread again, with its message or its error."""
     comment, target = queries_comments.comment_for(request.user, comment_id)
     try:
         notice = act(comment)
     except FieldErrors as invalid:
-        if request.htmx:
-            return _thread_response(request, target, errors={f"{key}-{comment_id}": value for key, value in invalid.fields.items()})
-        return _thread_response(
-            request, target, status=400, errors={f"{key}-{comment_id}": value for key, value in invalid.fields.items()}
-        )
+        context = {"errors": invalid.fields, "action_for": comment_id, "action": action}
+        return _thread_response(request, target, status=400, **context)
     except DomainError as refused:
         if request.htmx:
             return _thread_response(request, target, notice=str(refused.message))
@@ -139,7 +140,7 @@ def comment_like(request: AuthedRequest, comment_id: int) -> HttpResponse:
         services_comments.comment_like_set(actor=request.user, comment_id=comment.pk, liked=liked)
         return _("You like this comment.") if liked else _("You no longer like this comment.")
 
-    return _comment_action(request, comment_id, act)
+    return _comment_action(request, comment_id, "like", act)
 
 
 @login_required
@@ -151,7 +152,7 @@ def comment_delete(request: AuthedRequest, comment_id: int) -> HttpResponse:
         services_comments.comment_delete(actor=request.user, comment_id=comment.pk)
         return _("Your comment is deleted.")
 
-    return _comment_action(request, comment_id, act)
+    return _comment_action(request, comment_id, "delete", act)
 
 
 @login_required
@@ -165,7 +166,7 @@ def comment_hide(request: AuthedRequest, comment_id: int) -> HttpResponse:
         )
         return _("The comment is hidden; its author has been told why.")
 
-    return _comment_action(request, comment_id, act)
+    return _comment_action(request, comment_id, "hide", act)
 
 
 @login_required
@@ -179,7 +180,7 @@ def comment_report(request: AuthedRequest, comment_id: int) -> HttpResponse:
         )
         return _("Thank you: the moderators will look at this comment.")
 
-    return _comment_action(request, comment_id, act)
+    return _comment_action(request, comment_id, "report", act)
 
 
 @login_required
