@@ -222,7 +222,13 @@ def favourites_list(request: AuthedRequest, page: int = 1) -> dict[str, Any]:
         "page": found.number,
         "pages": found.paginator.num_pages,
         "items": [
-            {"target": item.key, "title": item.title, "url": item.url, "available": item.available, "saved_at": item.saved_at}
+            {
+                "target": item.key,
+                "title": item.title,
+                "url": item.url,
+                "available": item.available,
+                "saved_at": item.saved_at,
+            }
             for item in items
         ],
     }
@@ -255,5 +261,3 @@ def favourites_add(request: AuthedRequest, target: str) -> dict[str, Any]:
 )
 def favourites_remove(request: AuthedRequest, target: str) -> dict[str, Any]:
     return _favourite(request, target, False)
-
-

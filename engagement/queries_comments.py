@@ -223,7 +223,11 @@ def my_favourites(user: Any, page_number: int = 1) -> tuple[Page, list[Favourite
     for row in saved:
         ref: Any = (articles if row.target_kind == TargetKind.ARTICLE else lessons).get(row.target_id)
         if ref is None:
-            items.append(FavouriteItem(row.target_kind, row.target_id, _("No longer available"), "", row.created_at, False))
+            items.append(
+                FavouriteItem(
+                    row.target_kind, row.target_id, _("No longer available"), "", row.created_at, False
+                )
+            )
             continue
         title = ref.title if row.target_kind == TargetKind.ARTICLE else f"{ref.course_title} · {ref.title}"
         items.append(FavouriteItem(row.target_kind, row.target_id, title, ref.url, row.created_at, True))

@@ -8,6 +8,7 @@ processes), and counts once per client key: a retried post returns the comment i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ from moderation.services import ModerationEvent
 HIDDEN_KIND = register_kind(
     "engagement.comment_hidden",
     gettext_lazy("Comments hidden"),
-    description=gettext_lazy("When the author of an item or a moderator hides one of your comments, and why."),
+    description=gettext_lazy(
+        "When the author of an item or a moderator hides one of your comments, and why."
+    ),
 )
 REASON_MAX_LENGTH = 500
 RATE_BUCKET_SECONDS = 60
@@ -102,10 +105,8 @@ def comment_rate_take(*, actor: Any, now: float | None = None) -> None:
     per_bucket = [int(counts.get(_rate_key(actor.pk, bucket)) or 0) for bucket in buckets]
     if sum(per_bucket) <= limit:
         return
-    try:
+    with contextlib.suppress(ValueError):  # the bucket expired meanwhile: nothing to give back
         cache.decr(key)
-    except ValueError:
-        pass
     # Free again when enough of the oldest buckets have left the window to make room for one more.
     remaining = sum(per_bucket) - 1
     for bucket, count in zip(buckets, per_bucket, strict=True):
@@ -398,3 +399,10 @@ def on_moderation(event: ModerationEvent) -> None:
 
 def register() -> None:
     moderation.register_decision_handler("comment:", on_moderation)
+
+
+def comment_rate_forget(*, person_ids: list[int]) -> None:
+    """Forget the last hour's count of these people (the bench, and support after a mistake)."""
+    current = int(time.time() // RATE_BUCKET_SECONDS)
+    buckets = range(current - RATE_WINDOW_BUCKETS, current + 2)
+    cache.delete_many([_rate_key(person_id, bucket) for person_id in person_ids for bucket in buckets])

@@ -105,7 +105,12 @@ def comments(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
         )
     except services_comments.RateLimited as limited:
         return _thread_response(
-            request, target, status=429, errors={"text": [str(limited.message)]}, text=text, parent_id=raw_parent
+            request,
+            target,
+            status=429,
+            errors={"text": [str(limited.message)]},
+            text=text,
+            parent_id=raw_parent,
         )
     if result.comment.status == "pending":
         notice = _("Your comment is waiting for review: readers will see it once a moderator approves it.")

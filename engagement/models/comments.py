@@ -78,22 +78,22 @@ class Comment(models.Model):
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        indexes = [
-            models.Index(fields=["target_kind", "target_id", "parent", "-created_at"], name="comment_target_idx"),
-        ]
-        constraints = [
+        indexes = (
+            models.Index(
+                fields=["target_kind", "target_id", "parent", "-created_at"], name="comment_target_idx"
+            ),
+        )
+        constraints = (
             models.UniqueConstraint(
                 fields=["author", "client_key"],
                 condition=~Q(client_key=""),
                 name="comment_one_per_client_key",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=CommentStatus.values), name="comment_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=CommentStatus.values), name="comment_status_valid"),
             models.CheckConstraint(
                 condition=Q(target_kind__in=TargetKind.values), name="comment_target_kind_valid"
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.target_kind}:{self.target_id} #{self.pk}"
@@ -118,7 +118,7 @@ class CommentLike(models.Model):
     class Meta:
         verbose_name = _("like")
         verbose_name_plural = _("likes")
-        constraints = [models.UniqueConstraint(fields=["comment", "person"], name="comment_like_once")]
+        constraints = (models.UniqueConstraint(fields=["comment", "person"], name="comment_like_once"),)
 
     def __str__(self) -> str:
         return f"{self.person_id} likes {self.comment_id}"
@@ -135,12 +135,12 @@ class Favourite(models.Model):
     class Meta:
         verbose_name = _("favourite")
         verbose_name_plural = _("favourites")
-        constraints = [
+        constraints = (
             models.UniqueConstraint(fields=["person", "target_kind", "target_id"], name="favourite_once"),
             models.CheckConstraint(
                 condition=Q(target_kind__in=TargetKind.values), name="favourite_target_kind_valid"
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.person_id} saved {self.target_kind}:{self.target_id}"

@@ -21,7 +21,9 @@ from publishing.models import Article, ArticleStatus, Kind
 from publishing.tests.helpers import make_channel
 
 
-def make_published(author: Any, channel: Any, *, title: str = "学习二十大精神", kind: str = Kind.ARTICLE) -> Article:
+def make_published(
+    author: Any, channel: Any, *, title: str = "学习二十大精神", kind: str = Kind.ARTICLE
+) -> Article:
     return Article.objects.create(
         channel=channel,
         kind=kind,

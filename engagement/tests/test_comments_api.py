@@ -28,10 +28,16 @@ def test_posting_answers_201_then_200_for_a_retry_with_the_same_key(personas, ar
     assert first.json()["id"] == again.json()["id"]
     assert first.json()["status"] == "visible" and first.json()["text"] == "好文章"
     header = post_json(
-        client, "/api/v1/comments", {"target": f"article:{article.pk}", "text": "再一条"}, HTTP_IDEMPOTENCY_KEY="h-1"
+        client,
+        "/api/v1/comments",
+        {"target": f"article:{article.pk}", "text": "再一条"},
+        HTTP_IDEMPOTENCY_KEY="h-1",
     )
     header_again = post_json(
-        client, "/api/v1/comments", {"target": f"article:{article.pk}", "text": "再一条"}, HTTP_IDEMPOTENCY_KEY="h-1"
+        client,
+        "/api/v1/comments",
+        {"target": f"article:{article.pk}", "text": "再一条"},
+        HTTP_IDEMPOTENCY_KEY="h-1",
     )
     assert header.status_code == 201 and header_again.status_code == 200
     assert Comment.objects.count() == 2
@@ -62,7 +68,9 @@ def test_a_reply_names_its_parent(personas, article):
     ],
 )
 def test_moderation_outcomes_through_the_api(personas, article, text, status, expected):
-    response = post_json(client_for(personas.student), "/api/v1/comments", {"target": f"article:{article.pk}", "text": text})
+    response = post_json(
+        client_for(personas.student), "/api/v1/comments", {"target": f"article:{article.pk}", "text": text}
+    )
     assert response.status_code == status
     if expected is None:
         error = response.json()["error"]
@@ -88,7 +96,12 @@ def test_over_the_limit_answers_429_with_when_to_retry(personas, article, settin
     settings.ENGAGEMENT_COMMENT_RATE_PER_HOUR = 2
     client = client_for(personas.student)
     for number in range(2):
-        assert post_json(client, "/api/v1/comments", {"target": f"article:{article.pk}", "text": f"第{number}"}).status_code == 201
+        assert (
+            post_json(
+                client, "/api/v1/comments", {"target": f"article:{article.pk}", "text": f"第{number}"}
+            ).status_code
+            == 201
+        )
     limited = post_json(client, "/api/v1/comments", {"target": f"article:{article.pk}", "text": "第三"})
     assert limited.status_code == 429
     assert limited.json()["error"]["code"] == "rate_limited"
@@ -117,7 +130,9 @@ def test_hiding_through_the_api(personas, lesson, persona, expected):
     comment = comment_post(
         actor=personas.activist, target=target_for(personas.activist, "lesson", lesson.pk), text="评论"
     ).comment
-    response = post_json(client_for(getattr(personas, persona)), f"/api/v1/comments/{comment.pk}/hide", {"reason": "不妥"})
+    response = post_json(
+        client_for(getattr(personas, persona)), f"/api/v1/comments/{comment.pk}/hide", {"reason": "不妥"}
+    )
     assert response.status_code == expected
     if expected == OK:
         assert response.json()["status"] == "hidden"
@@ -125,7 +140,9 @@ def test_hiding_through_the_api(personas, lesson, persona, expected):
 
 def test_hiding_without_a_reason_is_400_on_reason(personas, article):
     comment = write(personas.student, article)
-    response = post_json(client_for(personas.secretary), f"/api/v1/comments/{comment.pk}/hide", {"reason": ""})
+    response = post_json(
+        client_for(personas.secretary), f"/api/v1/comments/{comment.pk}/hide", {"reason": ""}
+    )
     assert response.status_code == 400
     assert "reason" in response.json()["error"]["fields"]
 
@@ -150,16 +167,27 @@ def test_reporting_twice_is_refused_politely(personas, article):
 def test_liking_is_once_per_person_and_can_be_taken_back(personas, article):
     comment = write(personas.student, article)
     client = client_for(personas.activist)
-    assert client.put(f"/api/v1/comments/{comment.pk}/like").json() == {"comment_id": comment.pk, "liked": True, "likes": 1}
+    assert client.put(f"/api/v1/comments/{comment.pk}/like").json() == {
+        "comment_id": comment.pk,
+        "liked": True,
+        "likes": 1,
+    }
     assert client.put(f"/api/v1/comments/{comment.pk}/like").json()["likes"] == 1
-    assert client.delete(f"/api/v1/comments/{comment.pk}/like").json() == {"comment_id": comment.pk, "liked": False, "likes": 0}
+    assert client.delete(f"/api/v1/comments/{comment.pk}/like").json() == {
+        "comment_id": comment.pk,
+        "liked": False,
+        "likes": 0,
+    }
     assert CommentLike.objects.count() == 0
     assert client_for(personas.activist).put("/api/v1/comments/999999/like").status_code == 404
 
 
 def test_favourites_through_the_api(personas, article, lesson):
     client = client_for(personas.student)
-    assert client.put(f"/api/v1/favourites/article:{article.pk}").json() == {"target": f"article:{article.pk}", "saved": True}
+    assert client.put(f"/api/v1/favourites/article:{article.pk}").json() == {
+        "target": f"article:{article.pk}",
+        "saved": True,
+    }
     assert client.put(f"/api/v1/favourites/article:{article.pk}").status_code == 200
     assert client.put(f"/api/v1/favourites/lesson:{lesson.pk}").status_code == 200
     listed = client.get("/api/v1/favourites").json()
@@ -183,6 +211,8 @@ def test_the_api_list_costs_the_same_queries_for_1_and_500_comments(personas, ar
     with CaptureQueriesContext(connection) as many:
         big = client.get(f"/api/v1/comments?target=article:{other.pk}")
     assert small.status_code == big.status_code == 200
-    assert big.json()["count"] == 501 and big.json()["pages"] == 11  # 500 and the own held one; not the hidden one
+    assert (
+        big.json()["count"] == 501 and big.json()["pages"] == 11
+    )  # 500 and the own held one; not the hidden one
     assert len(big.json()["items"]) == 50
     assert len(many) == len(one), [q["sql"] for q in many.captured_queries]

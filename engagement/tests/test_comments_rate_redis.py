@@ -53,7 +53,7 @@ def second_process(person_id: int, tries: int, limit: int) -> int:
         "DJANGO_SETTINGS_MODULE": "smartbranch.settings",
         "ENGAGEMENT_COMMENT_RATE_PER_HOUR": str(limit),
     }
-    done = subprocess.run(  # noqa: S603  (our own interpreter and script)
+    done = subprocess.run(
         [sys.executable, "-c", SECOND_PROCESS, str(person_id), str(tries)],
         cwd=ROOT,
         env=env,

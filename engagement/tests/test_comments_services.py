@@ -120,9 +120,15 @@ def test_a_reply_to_a_comment_of_another_item_is_refused(personas, article, tree
 
 def test_a_retry_with_the_same_client_key_returns_the_first_comment(personas, article):
     target = article_target(article)
-    first = services_comments.comment_post(actor=personas.student, target=target, text="一次", client_key="k-1")
-    again = services_comments.comment_post(actor=personas.student, target=target, text="一次", client_key="k-1")
-    other = services_comments.comment_post(actor=personas.activist, target=target, text="一次", client_key="k-1")
+    first = services_comments.comment_post(
+        actor=personas.student, target=target, text="一次", client_key="k-1"
+    )
+    again = services_comments.comment_post(
+        actor=personas.student, target=target, text="一次", client_key="k-1"
+    )
+    other = services_comments.comment_post(
+        actor=personas.activist, target=target, text="一次", client_key="k-1"
+    )
     assert first.created and not again.created and other.created
     assert first.comment.pk == again.comment.pk != other.comment.pk
     assert Comment.objects.count() == 2
@@ -143,7 +149,9 @@ def test_the_hourly_limit_refuses_the_comment_after_the_limit_with_a_time(person
     first = Comment.objects.filter(author=personas.student).first()
     first.client_key = "retry"
     first.save(update_fields=["client_key"])
-    again = services_comments.comment_post(actor=personas.student, target=target, text="x", client_key="retry")
+    again = services_comments.comment_post(
+        actor=personas.student, target=target, text="x", client_key="retry"
+    )
     assert not again.created
 
 
@@ -219,10 +227,20 @@ def test_who_may_hide_a_comment(personas, article, persona, allowed):
 
 def test_a_like_counts_once_per_person(personas, article):
     comment = write(personas.student, article)
-    assert services_comments.comment_like_set(actor=personas.activist, comment_id=comment.pk, liked=True) == (True, 1)
-    assert services_comments.comment_like_set(actor=personas.activist, comment_id=comment.pk, liked=True) == (True, 1)
-    assert services_comments.comment_like_set(actor=personas.secretary, comment_id=comment.pk, liked=True) == (True, 2)
-    assert services_comments.comment_like_set(actor=personas.activist, comment_id=comment.pk, liked=False) == (False, 1)
+    assert services_comments.comment_like_set(actor=personas.activist, comment_id=comment.pk, liked=True) == (
+        True,
+        1,
+    )
+    assert services_comments.comment_like_set(actor=personas.activist, comment_id=comment.pk, liked=True) == (
+        True,
+        1,
+    )
+    assert services_comments.comment_like_set(
+        actor=personas.secretary, comment_id=comment.pk, liked=True
+    ) == (True, 2)
+    assert services_comments.comment_like_set(
+        actor=personas.activist, comment_id=comment.pk, liked=False
+    ) == (False, 1)
     assert CommentLike.objects.count() == 1
 
 

@@ -32,9 +32,9 @@ def test_the_cached_article_page_carries_the_same_placeholder_for_everyone(perso
     assert anonymous.status_code == student.status_code == 200
     body = anonymous.content.decode()
     assert body == student.content.decode()
-    assert 'hx-get="/engagement/comments/article/%d/"' % article.pk in body
+    assert f'hx-get="/engagement/comments/article/{article.pk}/"' in body
     assert 'hx-trigger="load"' in body
-    assert 'href="/engagement/comments/article/%d/"' % article.pk in body  # without JavaScript
+    assert f'href="/engagement/comments/article/{article.pk}/"' in body  # without JavaScript
     assert "vendor/htmx/htmx.min.js" in body and " defer" in body
     assert "csrfmiddlewaretoken" not in body
 
@@ -97,7 +97,9 @@ def test_an_anonymous_post_is_sent_to_log_in(article):
     ("language", "expected"),
     [("en", "contains words that are not allowed"), ("zh-hans", "不允许")],
 )
-def test_blocked_text_shows_the_error_on_the_field_in_the_readers_language(personas, article, language, expected):
+def test_blocked_text_shows_the_error_on_the_field_in_the_readers_language(
+    personas, article, language, expected
+):
     client = client_for(personas.student, language)
     response = client.post(thread_url("article", article.pk), {"text": "傻逼"})
     body = response.content.decode()
@@ -241,7 +243,12 @@ def test_my_favourites_page_lists_saved_items_with_links(personas, article, less
     client.post(f"/engagement/favourites/article/{article.pk}/", {"saved": "0", "next": "favourites"})
     assert Favourite.objects.filter(person=personas.student).count() == 1
     assert client_for(None).get("/engagement/favourites/").status_code == 302
-    assert client_for(personas.outsider).post(f"/engagement/favourites/lesson/{lesson.pk}/", {"saved": "1"}).status_code == 404
+    assert (
+        client_for(personas.outsider)
+        .post(f"/engagement/favourites/lesson/{lesson.pk}/", {"saved": "1"})
+        .status_code
+        == 404
+    )
 
 
 # --- Constant queries -----------------------------------------------------------------------------
@@ -251,14 +258,27 @@ def _fill(personas, article, tops: int) -> None:
     """``tops`` top comments, each with a reply and likes; plus one held and one hidden comment."""
     people = [personas.student, personas.activist, personas.propaganda, personas.secretary]
     rows = [
-        Comment(target_kind="article", target_id=article.pk, unit=article.channel.unit, author=people[n % 4],
-                text=f"评论{n}", shown_text=f"评论{n}")
+        Comment(
+            target_kind="article",
+            target_id=article.pk,
+            unit=article.channel.unit,
+            author=people[n % 4],
+            text=f"评论{n}",
+            shown_text=f"评论{n}",
+        )
         for n in range(tops)
     ]
     Comment.objects.bulk_create(rows)
     replies = [
-        Comment(target_kind="article", target_id=article.pk, unit=article.channel.unit, author=people[(n + 1) % 4],
-                parent=top, text="回复", shown_text="回复")
+        Comment(
+            target_kind="article",
+            target_id=article.pk,
+            unit=article.channel.unit,
+            author=people[(n + 1) % 4],
+            parent=top,
+            text="回复",
+            shown_text="回复",
+        )
         for n, top in enumerate(rows)
     ]
     Comment.objects.bulk_create(replies)
