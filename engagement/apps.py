@@ -8,7 +8,9 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         # Comments, likes and favourites: the moderation handler and the panels on articles and lessons.
-        from engagement import panels_comments, services_comments
+        from engagement import demo_comments, panels_comments, sections_comments, services_comments
 
         services_comments.register()
         panels_comments.register()
+        sections_comments.register()
+        demo_comments.register()

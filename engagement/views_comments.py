@@ -66,13 +66,13 @@ def _thread_response(
         "form_key": secrets.token_urlsafe(16),
         "login_url": f"{reverse('accounts:login')}?next={reverse('engagement:comments', args=[target.kind, target.id])}",
     }
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(request, "engagement/comments/page.html#thread", context)
     return render(request, "engagement/comments/page.html", context, status=status)
 
 
 def _after_action(request: HttpRequest, target: Target, notice: str) -> HttpResponse:
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return _thread_response(request, target, notice=notice)
     if notice:
         messages.success(request, notice)
@@ -125,8 +125,9 @@ def _comment_action(request: AuthedRequest, comment_id: int, action: str, act: A
     try:
         notice = act(comment)
     except FieldErrors as invalid:
-        context = {"errors": invalid.fields, "action_for": comment_id, "action": action}
-        return _thread_response(request, target, status=400, **context)
+        return _thread_response(
+            request, target, status=400, errors=invalid.fields, action_for=comment_id, action=action
+        )
     except DomainError as refused:
         if request.htmx:
             return _thread_response(request, target, notice=str(refused.message))
