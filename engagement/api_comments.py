@@ -167,9 +167,9 @@ def comments_hide(request: AuthedRequest, comment_id: int, payload: ReasonIn) ->
 @router.post(
     "/comments/{comment_id}/report",
     operation_id="comments_report",
-    response={201: None, **error_responses(400, 401, 404, 409)},
+    response={201: None, **error_responses(400, 401, 403, 404, 409)},
     openapi_extra=error_openapi(
-        400, 401, 404, 409, notes={409: "`moderation.already_reported`: you reported it before."}
+        400, 401, 403, 404, 409, notes={409: "`moderation.already_reported`: you reported it before."}
     ),
     summary="Report a comment to the moderators",
 )
@@ -187,8 +187,8 @@ def _like(request: AuthedRequest, comment_id: int, liked: bool) -> dict[str, Any
 @router.put(
     "/comments/{comment_id}/like",
     operation_id="comments_like",
-    response={200: LikeOut, **error_responses(401, 404, 409)},
-    openapi_extra=error_openapi(401, 404, 409),
+    response={200: LikeOut, **error_responses(401, 403, 404, 409)},
+    openapi_extra=error_openapi(401, 403, 404, 409),
     summary="Like a comment",
 )
 def comments_like(request: AuthedRequest, comment_id: int) -> dict[str, Any]:
@@ -199,19 +199,20 @@ def comments_like(request: AuthedRequest, comment_id: int) -> dict[str, Any]:
 @router.delete(
     "/comments/{comment_id}/like",
     operation_id="comments_unlike",
-    response={200: LikeOut, **error_responses(401, 404, 409)},
-    openapi_extra=error_openapi(401, 404, 409),
+    response={200: LikeOut, **error_responses(401, 403, 404, 409)},
+    openapi_extra=error_openapi(401, 403, 404, 409),
     summary="Take back your like",
 )
 def comments_unlike(request: AuthedRequest, comment_id: int) -> dict[str, Any]:
+    """Taking back a like you have not given changes nothing."""
     return _like(request, comment_id, False)
 
 
 @router.get(
     "/favourites",
     operation_id="favourites_list",
-    response={200: FavouritePageOut, **error_responses(401)},
-    openapi_extra=error_openapi(401),
+    response={200: FavouritePageOut, **error_responses(400, 401)},
+    openapi_extra=error_openapi(400, 401),
     summary="My favourites",
 )
 def favourites_list(request: AuthedRequest, page: int = 1) -> dict[str, Any]:
@@ -260,4 +261,5 @@ def favourites_add(request: AuthedRequest, target: str) -> dict[str, Any]:
     summary="Take an item out of your favourites",
 )
 def favourites_remove(request: AuthedRequest, target: str) -> dict[str, Any]:
+    """Removing an item you have not saved changes nothing."""
     return _favourite(request, target, False)

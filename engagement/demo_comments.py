@@ -56,7 +56,11 @@ def load_demo_comments() -> dict[str, int]:
     for number, target in enumerate(targets):
         writer = readers[number % len(readers)]
         top = services_comments.comment_post(
-            actor=writer, target=target, text=TOPS[number % len(TOPS)], client_key=f"demo-{number}"
+            actor=writer,
+            target=target,
+            text=TOPS[number % len(TOPS)],
+            client_key=f"demo-{number}",
+            rate_limited=False,
         ).comment
         created["comments"] += 1
         if top.status != "visible":
@@ -71,6 +75,7 @@ def load_demo_comments() -> dict[str, int]:
                 text=text,
                 parent_id=top.pk,
                 client_key=f"demo-{number}-{offset}",
+                rate_limited=False,
             )
             created["comments"] += 1
         for liker in readers[: 2 + number % 3]:

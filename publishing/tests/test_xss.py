@@ -17,6 +17,9 @@ DANGERS = ("<script", "onerror", "onload", "onclick", "javascript:", "<iframe", 
            "expression(", "<svg onload", "<input")  # fmt: skip
 
 
+HTMX_TAG = '<script src="/static/vendor/htmx/htmx.min.js" defer></script>'
+
+
 def assert_harmless(html: str) -> None:
     lowered = html.lower()
     for danger in DANGERS:
@@ -62,7 +65,9 @@ def test_every_page_shows_the_fields_harmless(client, personas, tree, dirty):
         reverse("channels:feed", args=[channel.slug]),
     ]
     for url in public_pages:
-        assert_harmless(client.get(url).content.decode())
+        # The public base loads the vendored htmx (for the comments panel); nothing else may run.
+        page = client.get(url).content.decode().replace(HTMX_TAG, "")
+        assert_harmless(page)
     client.force_login(personas.secretary)
     editor_pages = [
         reverse("publishing:article", args=[article.pk]),
