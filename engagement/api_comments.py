@@ -159,7 +159,6 @@ def comments_hide(request: AuthedRequest, comment_id: int, payload: ReasonIn) ->
     """For the item's author and the moderators of its unit; the comment's author gets the reason
     in their inbox."""
     comment = services_comments.comment_hide(actor=request.user, comment_id=comment_id, reason=payload.reason)
-    comment.author = comment.author  # loaded for the answer
     comment.is_placeholder = True  # type: ignore[attr-defined]
     return comment_json(comment)
 
