@@ -81,16 +81,17 @@ def _rate_key(person_id: int, bucket: int) -> str:
     return f"engagement:comment-rate:{person_id}:{bucket}"
 
 
-def comment_rate_take(*, actor: Any, now: float | None = None) -> None:
+def comment_rate_take(*, actor: Any, now: float | None = None) -> str:
     """Count one comment of ``actor`` in the current minute, or raise ``RateLimited`` when the
     last hour already holds the limit (the count is given back then).
 
     Counting first and checking after makes concurrent posts safe: ``incr`` is atomic in Redis,
-    so of many requests at once exactly those within the limit pass.
+    so of many requests at once exactly those within the limit pass. Returns the cache key that
+    was counted (``comment_rate_give_back`` undoes it), or "" when there is no limit.
     """
     limit = comment_rate_per_hour()
     if limit <= 0:
-        return
+        return ""
     now = time.time() if now is None else now
     current = int(now // RATE_BUCKET_SECONDS)
     timeout = RATE_BUCKET_SECONDS * (RATE_WINDOW_BUCKETS + 1)
@@ -104,9 +105,8 @@ def comment_rate_take(*, actor: Any, now: float | None = None) -> None:
     counts = cache.get_many([_rate_key(actor.pk, bucket) for bucket in buckets])
     per_bucket = [int(counts.get(_rate_key(actor.pk, bucket)) or 0) for bucket in buckets]
     if sum(per_bucket) <= limit:
-        return
-    with contextlib.suppress(ValueError):  # the bucket expired meanwhile: nothing to give back
-        cache.decr(key)
+        return key
+    comment_rate_give_back(key)
     # Free again when enough of the oldest buckets have left the window to make room for one more.
     remaining = sum(per_bucket) - 1
     for bucket, count in zip(buckets, per_bucket, strict=True):
@@ -115,6 +115,20 @@ def comment_rate_take(*, actor: Any, now: float | None = None) -> None:
             free_at = (bucket + RATE_WINDOW_BUCKETS) * RATE_BUCKET_SECONDS
             raise RateLimited(datetime.fromtimestamp(free_at, tz=UTC))
     raise RateLimited(datetime.fromtimestamp((current + 1) * RATE_BUCKET_SECONDS, tz=UTC))
+
+
+def comment_rate_used(*, person_id: int, now: float | None = None) -> int:
+    """How many comments of the person count in the last hour."""
+    current = int((time.time() if now is None else now) // RATE_BUCKET_SECONDS)
+    keys = [_rate_key(person_id, bucket) for bucket in range(current - RATE_WINDOW_BUCKETS + 1, current + 1)]
+    return sum(int(value or 0) for value in cache.get_many(keys).values())
+
+
+def comment_rate_give_back(key: str) -> None:
+    """Undo one count (a post refused by the limit, or a double post that stored nothing)."""
+    if key:
+        with contextlib.suppress(ValueError):  # the bucket expired meanwhile: nothing to give back
+            cache.decr(key)
 
 
 # --- Posting ------------------------------------------------------------------------------------
@@ -200,8 +214,7 @@ def comment_post(
     if earlier is not None:
         return PostResult(earlier, created=False)
     top = _top_of(actor, target, parent_id)
-    if rate_limited:
-        comment_rate_take(actor=actor)
+    counted = comment_rate_take(actor=actor) if rate_limited else ""
     try:
         with transaction.atomic():
             try:
@@ -221,6 +234,7 @@ def comment_post(
                 earlier = _earlier_post(actor, client_key)
                 if earlier is None:
                     raise
+                comment_rate_give_back(counted)
                 return PostResult(earlier, created=False)
             result = moderation.submission_screen(
                 actor=actor,

@@ -315,3 +315,11 @@ def test_the_thread_costs_the_same_queries_for_1_and_500_comments(personas, arti
     assert "要被隐藏" not in body
     assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
     assert len(one) <= 9
+
+
+def test_a_comment_is_shown_as_text_never_as_markup(personas, article):
+    write(personas.student, article, '<script>alert(1)</script><img src=x onerror="alert(1)">\n第二行')
+    body = client_for(personas.activist).get(thread_url("article", article.pk), **HTMX).content.decode()
+    assert "<script>alert" not in body and "<img" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<br>第二行" in body
