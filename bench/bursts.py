@@ -43,7 +43,7 @@ class Call:
     """One HTTP request of one person, and what that person sends next.
 
     ``then`` receives the reply and returns the person's next request, or None when the person is
-    done: a sequence (start → answers → submit) is a chain of calls. ``step`` labels the request in
+    done: a sequence (start → submit) is a chain of calls. ``step`` labels the request in
     the per-step latencies ("start", "answer", "submit"); a burst of single calls leaves it empty.
     """
 
@@ -379,7 +379,8 @@ def answer_body(question: dict[str, Any], bank: dict[str, BankQuestion]) -> dict
 
 
 class QuizTaker:
-    """One student's daily quiz over the API: start, answer each open question, submit.
+    """One student's daily quiz over the API, as the phone client takes it: start, then submit
+    with the answers (two requests).
 
     The retry pass sends the same first call again: the start must return the attempt of the
     first pass (already submitted, so nothing is answered again) and the submission the same
@@ -420,14 +421,9 @@ class QuizTaker:
         return self.next_call()
 
     def next_call(self) -> Call:
-        base = f"/api/v1/quiz-attempts/{self.attempt_id}"
-        if self.pending:
-            body = self.pending.pop(0)
-            return Call("POST", f"{base}/answers", self.token, body, then=self.answered, step="answer")
-        return Call("POST", f"{base}/submit", self.token, then=self.submitted, step="submit")
-
-    def answered(self, reply: Reply) -> Call | None:
-        return self.next_call() if reply.status == 200 else None
+        url = f"/api/v1/quiz-attempts/{self.attempt_id}/submit"
+        body = {"answers": self.pending}
+        return Call("POST", url, self.token, body, then=self.submitted, step="submit")
 
     def submitted(self, reply: Reply) -> None:
         if reply.status != 200:

@@ -152,6 +152,13 @@ SCENARIOS = [
         auth="none",
         description="A bare view returning the public article page's bytes (issue 6's yardstick)",
     ),
+    Scenario(
+        "bare_channel_bytes",
+        "/bench/bytes/public_channel/",
+        DIAGNOSTIC,
+        auth="none",
+        description="A bare view returning the public channel page's bytes (issue 6's yardstick)",
+    ),
 ]
 
 

@@ -105,6 +105,12 @@ class AnswerIn(Schema):
     text: str = ""
 
 
+class SubmitIn(Schema):
+    answers: list[AnswerIn] = Field(
+        default_factory=list, description="Answers not yet sent one by one; none for a challenge."
+    )
+
+
 class AnswerOut(Schema):
     right: bool | None
     attempt: AttemptOut
@@ -272,10 +278,19 @@ def answer_quiz_question(request: AuthedRequest, attempt_id: int, payload: Answe
     openapi_extra=error_openapi(400, 401, 403, 404),
     summary="Hand in an attempt and get its result",
 )
-def submit_quiz_attempt(request: AuthedRequest, attempt_id: int) -> dict[str, Any] | None:
+def submit_quiz_attempt(
+    request: AuthedRequest, attempt_id: int, payload: SubmitIn | None = None
+) -> dict[str, Any] | None:
     """Grade the attempt with the answers given and award its points (within the day's cap).
-    Idempotent: submitting again returns the same result and awards nothing more."""
-    attempt = services.attempt_submit(actor=request.user, attempt_id=attempt_id)
+    The body may carry the answers not yet sent (`{"answers": [{"index": 0, "choices": [1]}, ...]}`),
+    so a whole daily quiz takes two requests: start and submit; a bad answer refuses the submission
+    and names it (`answers[2].choices`). Idempotent: submitting again returns the same result and
+    awards nothing more (answers sent with a repeated submission are ignored)."""
+    answers = [
+        services.GivenAnswer(index=item.index, choices=item.choices, text=item.text)
+        for item in (payload.answers if payload else [])
+    ]
+    attempt = services.attempt_submit(actor=request.user, attempt_id=attempt_id, answers=answers)
     return _result(attempt, queries.questions_of(attempt))
 
 

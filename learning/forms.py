@@ -62,7 +62,8 @@ class LessonForm(forms.Form):
         required=False,
         min_value=1,
         help_text=_(
-            "Needed for video and audio (600 = 10 minutes). For text it is estimated from the words."
+            "Read from MP4, M4A and MP3 files; type it for a WebM video (600 = 10 minutes). "
+            "For text it is estimated from the words."
         ),
     )
     media_file = forms.FileField(label=_("Video, audio or PDF file"), required=False)

@@ -196,6 +196,8 @@ class Lesson(models.Model):
         related_name="+",
     )
     length_seconds = models.PositiveIntegerField(_("length in seconds"))
+    # True when length_seconds was read from the media file itself (then authors cannot change it).
+    length_from_file = models.BooleanField(_("length read from the file"), default=False)
     # The short quiz a learner must pass before the lesson counts as completed (a topic exam of the
     # course's unit or a unit above it, so that every learner of the course can take it).
     quiz = models.ForeignKey(

@@ -222,9 +222,13 @@ def available_for(user: Any, now: datetime | None = None) -> Available:
 
 
 def questions_of(attempt: Attempt) -> dict[int, Question]:
-    """The attempt's questions by id (one query)."""
+    """The attempt's questions by id (one query, kept on the attempt for the rest of the request)."""
     ids = [item["q"] for item in attempt.items]
-    return Question.objects.in_bulk(ids)
+    kept = getattr(attempt, "_questions", None)
+    if kept is None or kept[0] != ids:
+        kept = (ids, Question.objects.in_bulk(ids))
+        attempt._questions = kept  # type: ignore[attr-defined]
+    return kept[1]
 
 
 def seconds_left(deadline: datetime | None, now: datetime | None = None) -> int | None:

@@ -28,6 +28,7 @@ from core.errors import DomainError, FieldErrors
 from core.richtext import plain_text, sanitize_html
 from learning import permissions
 from learning.media import MEDIA_PURPOSE
+from learning.media_length import media_seconds
 from learning.models import (
     MEDIA_LESSON_KINDS,
     Course,
@@ -200,8 +201,8 @@ def lesson_create(
 ) -> Lesson:
     """Add a lesson at the end of the course: text (sanitised), or a video, audio or PDF stored in the archive.
 
-    Media lessons need their real length in seconds; a text's length is estimated from its words
-    unless given.
+    A video's or audio's real length is read from its file (MP4, M4A, MP3); a typed length is
+    needed only when it cannot be (WebM). A text's length is estimated from its words unless given.
     """
     require_author(actor, course.unit)
     title = _clean_title(title)
@@ -210,7 +211,10 @@ def lesson_create(
     clean_body = sanitize_html(body)
     if kind == LessonKind.TEXT and not plain_text(clean_body):
         raise FieldErrors.single("body", _("Write the text of the lesson."))
-    length = _clean_length(length_seconds, required=kind in (LessonKind.VIDEO, LessonKind.AUDIO))
+    timed = kind in (LessonKind.VIDEO, LessonKind.AUDIO)
+    # The file's own playing time wins over a typed one; a typed one is needed only when it cannot be read.
+    measured = media_seconds(media_file) if timed else None
+    length = min(measured, MAX_LENGTH_SECONDS) if measured else _clean_length(length_seconds, required=timed)
     if kind in MEDIA_LESSON_KINDS and media_file is None:
         raise FieldErrors.single("media_file", _("Choose the lesson's file."))
     if poster_file is not None and kind != LessonKind.VIDEO:
@@ -247,6 +251,7 @@ def lesson_create(
             media=media,
             poster=poster,
             length_seconds=length,
+            length_from_file=bool(measured),
         )
         audit_record(
             actor=actor,
@@ -256,6 +261,63 @@ def lesson_create(
             data={"course": locked.pk, "kind": kind, "length_seconds": length},
         )
     return lesson
+
+
+def lesson_move(*, actor: Any, lesson: Lesson, direction: str) -> Lesson:
+    """Move a lesson one place up or down in its course (a no-op at either end)."""
+    require_author(actor, lesson.course.unit)
+    if direction not in ("up", "down"):
+        raise FieldErrors.single("direction", _("Move the lesson up or down."))
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=lesson.course_id)
+        ordered = list(course.lessons.order_by("order", "id"))
+        index = next(i for i, item in enumerate(ordered) if item.pk == lesson.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(ordered):
+            ordered[index], ordered[other] = ordered[other], ordered[index]
+            # Renumber 1..n: older data may hold gaps or equal numbers.
+            changed = [item for number, item in enumerate(ordered, start=1) if item.order != number]
+            for number, item in enumerate(ordered, start=1):
+                item.order = number
+            Lesson.objects.bulk_update(changed, ["order"])
+            audit_record(
+                actor=actor,
+                action="learning.lesson.move",
+                target=lesson,
+                unit_id=course.unit_id,
+                data={"direction": direction, "order": [item.pk for item in ordered]},
+            )
+        moved = next(item for item in ordered if item.pk == lesson.pk)
+    moved.course = lesson.course
+    return moved
+
+
+def lesson_remove(*, actor: Any, lesson: Lesson) -> None:
+    """Remove a lesson nobody has studied yet; its files stay in the unit's archive.
+
+    A lesson someone has studied is part of their record (credited time, completion), so it is
+    refused: give the course a new lesson and leave that one, or close the course.
+    """
+    require_author(actor, lesson.course.unit)
+    with transaction.atomic():
+        Course.objects.select_for_update().get(pk=lesson.course_id)
+        locked = Lesson.objects.select_for_update().filter(pk=lesson.pk).first()
+        if locked is None:
+            return  # removed by an earlier attempt
+        if locked.progress.exists():
+            raise DomainError(
+                "lesson_studied",
+                _("“%(title)s” has been studied already, so it stays part of the learners' record.")
+                % {"title": locked.title},
+            )
+        audit_record(
+            actor=actor,
+            action="learning.lesson.remove",
+            target=locked,
+            unit_id=lesson.course.unit_id,
+            data={"course": locked.course_id, "title": locked.title},
+        )
+        locked.delete()
 
 
 def _clean_quiz(actor: Any, lesson: Lesson, quiz: Exam | None) -> Exam | None:
@@ -296,6 +358,8 @@ def lesson_update(
     clean_body = sanitize_html(body)
     if lesson.kind == LessonKind.TEXT and not plain_text(clean_body):
         raise FieldErrors.single("body", _("Write the text of the lesson."))
+    if lesson.length_from_file:
+        length_seconds = lesson.length_seconds  # the file's own length stays what it is
     length = _clean_length(length_seconds, required=lesson.kind in (LessonKind.VIDEO, LessonKind.AUDIO))
     quiz = _clean_quiz(actor, lesson, quiz)
     with transaction.atomic():

@@ -52,7 +52,10 @@ def points_award(
     day = local_day(at)
     try:
         with transaction.atomic():
-            PointsDay.objects.get_or_create(person=person, rule=rule, day=day)
+            # The day's counter, made if missing without an error to recover from (ON CONFLICT DO NOTHING).
+            PointsDay.objects.bulk_create(
+                [PointsDay(person=person, rule=rule, day=day)], ignore_conflicts=True
+            )
             counter = PointsDay.objects.select_for_update().get(person=person, rule=rule, day=day)
             # Under the lock, a parallel call with the same key has either committed or not started.
             existing = PointsEntry.objects.filter(key=key).first()

@@ -235,6 +235,7 @@ def _locked(actor: Any, attempt_id: int) -> Attempt:
     if attempt is None:
         raise Http404
     require_own_attempt(actor, attempt)
+    attempt.person = actor  # it is theirs: grading and points need not load the person again
     return attempt
 
 
@@ -243,9 +244,12 @@ def _time_is_up(attempt: Attempt, now: datetime) -> bool:
     return any(now > deadline + GRACE for deadline in deadlines)
 
 
-def _finish(actor: Any, attempt: Attempt, ended_by: str, now: datetime) -> Attempt:
+def _finish(
+    actor: Any, attempt: Attempt, ended_by: str, now: datetime, questions: dict[int, Question] | None = None
+) -> Attempt:
     """Grade the locked, open attempt with the answers it holds, and award its points."""
-    questions = questions_of(attempt)
+    if questions is None:
+        questions = questions_of(attempt)
     results = []
     for index, item in enumerate(attempt.items):
         question = questions.get(item["q"])
@@ -259,7 +263,9 @@ def _finish(actor: Any, attempt: Attempt, ended_by: str, now: datetime) -> Attem
     attempt.ended_by = ended_by
     attempt.submitted_at = now
     attempt.points = _award(attempt, now)
-    attempt.save(update_fields=["results", "score", "status", "ended_by", "submitted_at", "points"])
+    attempt.save(
+        update_fields=["answers", "results", "score", "status", "ended_by", "submitted_at", "points"]
+    )
     if attempt.exam_id is not None:
         # The exam may be a lesson's quiz: a pass completes the lesson now, with the same commit.
         lessons_recheck_after_quiz(person=attempt.person, exam_id=attempt.exam_id)
@@ -401,16 +407,55 @@ def _record_answer(
     return AnswerOutcome(attempt, right=True)
 
 
-def attempt_submit(*, actor: Any, attempt_id: int) -> Attempt:
+@dataclass(frozen=True)
+class GivenAnswer:
+    """An answer handed in with the submission: the question's index, the options chosen, the text."""
+
+    index: int
+    choices: Sequence[int] = ()
+    text: str = ""
+
+
+def attempt_submit(*, actor: Any, attempt_id: int, answers: Sequence[GivenAnswer] = ()) -> Attempt:
     """Hand in ``actor``'s attempt and grade it; submitting a finished attempt returns it unchanged.
 
-    After the deadline the attempt is graded with the answers given in time. Points are awarded
-    once, under the key ``quiz:<attempt id>``, within the rule's daily cap.
+    ``answers`` may carry the answers not yet sent one by one (a phone that answered offline, or a
+    client that sends the whole quiz at once); they are recorded and graded in the same transaction,
+    and a bad one refuses the whole submission with the answer named (``answers[2].choices``). A
+    challenge answers question by question, so it takes none here. After the deadline the attempt
+    is graded with the answers given in time, and answers sent with it are not counted. Points are
+    awarded once, under the key ``quiz:<attempt id>``, within the rule's daily cap.
     """
     now = timezone.now()
     with transaction.atomic():
         attempt = _locked(actor, attempt_id)
         if not attempt.is_open:
             return attempt
-        ended_by = AttemptEnd.TIME_UP if _time_is_up(attempt, now) else AttemptEnd.SUBMITTED
-        return _finish(actor, attempt, ended_by, now)
+        if _time_is_up(attempt, now):
+            return _finish(actor, attempt, AttemptEnd.TIME_UP, now)
+        questions = questions_of(attempt)
+        if answers:
+            _record_answers(attempt, answers, questions)
+        return _finish(actor, attempt, AttemptEnd.SUBMITTED, now, questions)
+
+
+def _record_answers(attempt: Attempt, answers: Sequence[GivenAnswer], questions: dict[int, Question]) -> None:
+    if attempt.kind == AttemptKind.CHALLENGE:
+        raise FieldErrors.single("answers", _("A challenge is answered one question at a time."))
+    recorded = dict(attempt.answers)
+    for number, given in enumerate(answers):
+        if not 0 <= given.index < attempt.total:
+            message = _("There is no question %(number)s.") % {"number": given.index + 1}
+            raise FieldErrors.single(f"answers[{number}].index", message)
+        item = attempt.items[given.index]
+        question = questions.get(item["q"])
+        if question is None:
+            raise Http404
+        try:
+            recorded[str(given.index)] = _clean_answer(question, item["o"], given.choices, given.text)
+        except FieldErrors as error:
+            raise FieldErrors(
+                {f"answers[{number}].{name}": messages for name, messages in error.fields.items()},
+                error.message,
+            ) from None
+    attempt.answers = recorded

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -125,6 +126,15 @@ def author_course(request: AuthedRequest, course_id: int) -> HttpResponse:
                     services.lesson_create(actor=user, course=course, **form.cleaned_data)
                     messages.success(request, _("The lesson is added."))
                     return redirect("learning:author_course", course.pk)
+            elif action in ("lesson_up", "lesson_down", "remove_lesson"):
+                lesson = get_object_or_404(Lesson, pk=request.POST.get("lesson"), course=course)
+                lesson.course = course
+                if action != "remove_lesson":
+                    services.lesson_move(actor=user, lesson=lesson, direction=action.removeprefix("lesson_"))
+                else:
+                    services.lesson_remove(actor=user, lesson=lesson)
+                    messages.success(request, _("The lesson is removed."))
+                return redirect(f"{reverse('learning:author_course', args=[course.pk])}#lessons-heading")
             elif action == "requirement":
                 units = queries.author_units(user).filter(path__startswith=course.unit.path)
                 form = forms["requirement_form"] = RequirementForm(request.POST, units=units, user=user)
@@ -171,9 +181,13 @@ def author_lesson(request: AuthedRequest, lesson_id: int) -> HttpResponse:
     }
     quizzes = queries_quiz.lesson_quiz_choices(request.user, lesson.course.unit, lesson.quiz_id)
     form = LessonEditForm(request.POST or None, initial=initial, quizzes=quizzes)
+    if lesson.length_from_file:
+        del form.fields["length_seconds"]  # the file says how long it plays
     if request.method == "POST" and form.is_valid():
         try:
-            services.lesson_update(actor=request.user, lesson=lesson, **form.cleaned_data)
+            services.lesson_update(
+                actor=request.user, lesson=lesson, **{"length_seconds": None, **form.cleaned_data}
+            )
         except FieldErrors as error:
             add_service_errors(form, error)
         else:

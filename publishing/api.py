@@ -7,17 +7,23 @@ transition 409 with its code.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.api import error_openapi, error_responses
 from accounts.api_auth import api_auth
 from accounts.http import AuthedRequest
+from core.errors import FieldErrors
 from orgs.schemas import PagePagination
-from publishing import queries, services
+from publishing import capabilities as caps
+from publishing import permissions, queries, services, services_channels
 from publishing.models import Article, Channel, ReviewTask
 from publishing.schemas import (
     ArticleIn,
@@ -25,6 +31,7 @@ from publishing.schemas import (
     ArticleSummaryOut,
     ChannelOut,
     DecisionIn,
+    MediaOut,
     MyArticleOut,
     ReviewOut,
     WithdrawIn,
@@ -126,17 +133,121 @@ def list_my_articles(request: AuthedRequest) -> QuerySet[Article]:
     summary="Write a new article (draft)",
 )
 def create_article(request: AuthedRequest, channel_id: int, payload: ArticleIn) -> Status[Article]:
-    """A new draft article; the body is stored through the HTML sanitiser, title and tags as plain text.
-    Images and videos are uploaded on the pages."""
+    """A new draft article (or, with `kind` "video", a short video); the body is stored through the
+    HTML sanitiser, title and tags as plain text. Files follow with `POST …/files`; images for the
+    body with `POST /publishing/channels/{id}/media`."""
     channel = get_object_or_404(Channel.objects.select_related("unit"), pk=channel_id)
-    data = ArticleInput(
+    article = services.article_create(
+        actor=request.user, channel=channel, data=_article_input(payload), kind=payload.kind
+    )
+    return Status(201, article)
+
+
+def _article_input(payload: ArticleIn, **files: Any) -> ArticleInput:
+    return ArticleInput(
         title=payload.title,
         summary=payload.summary,
         category=payload.category,
         tags=payload.tags,
         body=payload.body,
+        **files,
     )
-    return Status(201, services.article_create(actor=request.user, channel=channel, data=data))
+
+
+@router.put(
+    "/publishing/articles/{article_id}",
+    operation_id="update_article",
+    response={200: MyArticleOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(
+        400,
+        401,
+        403,
+        404,
+        409,
+        notes={
+            403: "Only its author, holding `publishing.write`.",
+            409: "`publishing.not_editable`: in review or published (withdraw it first).",
+        },
+    ),
+    summary="Change your draft (or a returned or withdrawn item)",
+)
+def update_article(request: AuthedRequest, article_id: int, payload: ArticleIn) -> Article:
+    """Replace the draft's texts (`kind` is ignored: an item keeps its kind); a changed text adds a
+    revision, which reviewers can compare with the one before. A withdrawn item becomes a draft."""
+    article = queries.article_get(request.user, article_id)
+    services.article_update(actor=request.user, article=article, data=_article_input(payload))
+    return queries.article_get(request.user, article_id)
+
+
+@router.post(
+    "/publishing/articles/{article_id}/files",
+    operation_id="upload_article_files",
+    response={200: MyArticleOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(
+        400,
+        401,
+        403,
+        404,
+        409,
+        notes={
+            400: "A file of the wrong type or too large, named by its field.",
+            403: "Only its author, holding `publishing.write` and `archive.upload_documents`.",
+            409: "`publishing.not_editable`",
+        },
+    ),
+    summary="Upload your draft's cover image, or a short video's video and poster",
+)
+def upload_article_files(
+    request: AuthedRequest,
+    article_id: int,
+    cover: File[UploadedFile | None] = None,
+    video: File[UploadedFile | None] = None,
+    poster: File[UploadedFile | None] = None,
+) -> Article:
+    """Multipart form: `cover` (JPEG/PNG/WebP), `video` (MP4/WebM, short videos only) and `poster`
+    (an image, short videos only); the files are checked by their content, not their names, and kept
+    in the unit's archive. Files not sent stay as they are; the texts do not change."""
+    article = queries.article_get(request.user, article_id)
+    if cover is None and video is None and poster is None:
+        raise FieldErrors.single("cover", _("Choose a file to upload."))
+    current = ArticleInput(
+        title=article.title,
+        summary=article.summary,
+        category=article.category,
+        tags=article.tags,
+        body=article.body,
+        cover_file=cover,
+        video_file=video,
+        poster_file=poster,
+    )
+    try:
+        services.article_update(actor=request.user, article=article, data=current)
+    except FieldErrors as error:  # the services name the page's fields (cover_file): name the API's
+        fields = {name.removesuffix("_file"): messages for name, messages in error.fields.items()}
+        raise FieldErrors(fields, error.message) from None
+    return queries.article_get(request.user, article_id)
+
+
+@router.post(
+    "/publishing/channels/{channel_id}/media",
+    operation_id="upload_channel_image",
+    response={201: MediaOut, **error_responses(400, 401, 403, 404)},
+    openapi_extra=error_openapi(
+        400,
+        401,
+        403,
+        404,
+        notes={403: "Needs `publishing.write` over the channel's unit, and `archive.upload_documents`."},
+    ),
+    summary="Upload an image to use in an article's text",
+)
+def upload_channel_image(request: AuthedRequest, channel_id: int, file: File[UploadedFile]) -> Status[dict]:
+    """Multipart form with `file` (JPEG/PNG/WebP/GIF, checked by content); answers the address to
+    put in the article's HTML. The image is public once a published item uses it."""
+    channel = get_object_or_404(Channel.objects.select_related("unit"), pk=channel_id)
+    permissions.require_over_unit(request.user, channel.unit, [caps.WRITE])
+    document = services_channels.media_upload(actor=request.user, unit=channel.unit, uploaded_file=file)
+    return Status(201, {"url": reverse("channels:media", args=[document.public_id])})
 
 
 @router.post(

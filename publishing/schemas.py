@@ -7,7 +7,7 @@ HTML (safe to insert as HTML). Media addresses point at the public media view.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -85,6 +85,14 @@ class ArticleOut(ArticleSummaryOut):
         return _media(obj.poster)
 
 
+def _media_url(document: Any) -> str:
+    return reverse("channels:media", args=[document.public_id]) if document is not None else ""
+
+
+class MediaOut(Schema):
+    url: str = Field(description="The image's address, to use in an article's HTML (`<img src>`).")
+
+
 class MyArticleOut(Schema):
     id: int
     channel: str = Field(description="The channel's slug.")
@@ -100,10 +108,27 @@ class MyArticleOut(Schema):
     publish_at: datetime | None
     published_at: datetime | None
     withdrawn_reason: str
+    cover_url: str = Field(
+        "", description="The cover image (served to the channel's editors until published)."
+    )
+    video_url: str = Field("", description="A short video's file.")
+    poster_url: str = Field("", description="A short video's poster image.")
 
     @staticmethod
     def resolve_channel(obj: Article) -> str:
         return obj.channel.slug
+
+    @staticmethod
+    def resolve_cover_url(obj: Article) -> str:
+        return _media_url(obj.cover)
+
+    @staticmethod
+    def resolve_video_url(obj: Article) -> str:
+        return _media_url(obj.video)
+
+    @staticmethod
+    def resolve_poster_url(obj: Article) -> str:
+        return _media_url(obj.poster)
 
     @staticmethod
     def resolve_status_label(obj: Article) -> str:
@@ -132,6 +157,7 @@ class ReviewOut(Schema):
 
 
 class ArticleIn(Schema):
+    kind: Literal["article", "video"] = Field("article", description="Only when creating: a short video.")
     title: str = Field(max_length=200)
     summary: str = Field("", max_length=500)
     category: Literal["policy", "current_affairs", "model_members", "professional", "employment", "other"] = (

@@ -33,7 +33,7 @@ IMAGE_MAX_BYTES = 10 * 1024 * 1024
 VIDEO_MAX_BYTES = 200 * 1024 * 1024
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-RESERVED_SLUGS = frozenset({"media", "feed", "api", "new"})
+RESERVED_SLUGS = frozenset({"media", "feed", "api", "new", "language"})
 NAME_MAX_LENGTH = 100
 INTRODUCTION_MAX_LENGTH = 5000
 
@@ -168,27 +168,45 @@ def article_pin(*, actor: Any, article: Article, pinned: bool) -> Article:
     return locked
 
 
+_salts: dict[date, str] = {}  # this process's copy of the day's salt (it never changes during the day)
+
+
 def _daily_salt(day: date) -> str:
     """A random salt for one day, shared by all processes through the cache and never stored.
 
-    Yesterday's salt expires, so yesterday's visitor digests cannot be linked to today's.
+    Yesterday's salt expires, so yesterday's visitor digests cannot be linked to today's. Each
+    process keeps the day's salt once it has read it, so counting a view costs no extra round trip.
     """
+    salt = _salts.get(day)
+    if salt is not None:
+        return salt
     key = f"publishing:views:salt:{day.isoformat()}"
-    salt = cache.get(key)
-    if salt is None:  # the day's first view anywhere: whichever process adds first sets the salt
+    cached = cache.get(key)
+    if cached is None:  # the day's first view anywhere: whichever process adds first sets the salt
         cache.add(key, secrets.token_hex(16), 2 * 24 * 60 * 60)
-        salt = cache.get(key)
-    return str(salt)
+        cached = cache.get(key)
+    _salts.clear()  # only the current day's salt is kept
+    _salts[day] = str(cached)
+    return _salts[day]
 
 
-def article_view_record(*, article_id: int, visitor: str, day: date) -> bool:
+def article_view_key(*, article_id: int, visitor: str, day: date) -> str:
+    """The cache key that marks ``visitor`` (an address and browser) as having seen the item on ``day``."""
+    digest = hashlib.sha256(f"{_daily_salt(day)}:{visitor}".encode()).hexdigest()[:32]
+    return f"publishing:views:seen:{article_id}:{day.isoformat()}:{digest}"
+
+
+def article_view_record(*, article_id: int, visitor: str, day: date, seen: bool = False) -> bool:
     """Count one view of a published item by ``visitor`` (an address and browser) on ``day``.
 
     Counted once per visitor per day: the visitor is kept only as a salted digest in the cache for
     that day, and the database holds nothing but the day's total. Returns True when counted.
+    ``seen`` says the caller already found the visitor's mark (``article_view_key``) in the cache,
+    as the public page does in the same round trip as the page itself.
     """
-    digest = hashlib.sha256(f"{_daily_salt(day)}:{visitor}".encode()).hexdigest()[:32]
-    if not cache.add(f"publishing:views:seen:{article_id}:{day.isoformat()}:{digest}", 1, 24 * 60 * 60):
+    if seen or not cache.add(
+        article_view_key(article_id=article_id, visitor=visitor, day=day), 1, 24 * 60 * 60
+    ):
         return False
     updated = ArticleViews.objects.filter(article_id=article_id, day=day).update(count=F("count") + 1)
     if not updated:

@@ -1,7 +1,7 @@
 """Public pages of the channels (no login): the channel, its items, an Atom feed, and their files.
 
-Pages are cached whole, per language, under the channel's version (``publishing.cache``): a hit
-costs two cache reads and no query. They hold nothing personal (no CSRF token, no user), which is
+Pages are cached whole, per language, checked against the channel's version (``publishing.cache``):
+a hit costs one cache round trip (counting the view included) and no query. They hold nothing personal (no CSRF token, no user), which is
 why they use their own base template rather than ``base.html``. Views are counted on hits too.
 """
 
@@ -12,16 +12,17 @@ from typing import Any
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -32,18 +33,14 @@ from core.richtext import plain_text
 from publishing import cache as page_cache
 from publishing import queries
 from publishing.models import Article, Channel
-from publishing.services_channels import article_view_record
+from publishing.services_channels import article_view_key, article_view_record
 
 PUBLIC_PAGE_SIZE = 20
 MAX_PAGE = 500
 
 
-def _cached_page(request: HttpRequest, slug: str, name: str) -> tuple[str, HttpResponse | None]:
-    key = page_cache.page_key(slug, name, get_language() or "")
-    content = cache.get(key)
-    if content is None:
-        return key, None
-    return key, _public(HttpResponse(content))
+def _lookup(slug: str, name: str, also: tuple[str, ...] = ()) -> page_cache.Lookup:
+    return page_cache.page_lookup(slug, name, get_language() or "", also)
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -54,9 +51,9 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _store(key: str, response: HttpResponse) -> HttpResponse:
+def _store(lookup: page_cache.Lookup, response: HttpResponse) -> HttpResponse:
     if response.status_code == 200:
-        cache.set(key, response.content.decode(), page_cache.PAGE_TIMEOUT)
+        lookup.store(response.content)
     return _public(response)
 
 
@@ -76,9 +73,9 @@ def media_url(request: HttpRequest, document_public_id: Any) -> str:
 def channel(request: HttpRequest, slug: str) -> HttpResponse:
     """A channel's page: its brand and introduction, then its published items, pinned first."""
     number = _page_number(request)
-    key, hit = _cached_page(request, slug, f"index:{number}")
-    if hit is not None:
-        return hit
+    lookup = _lookup(slug, f"index:{number}")
+    if lookup.content is not None:
+        return _public(HttpResponse(lookup.content))
     found = queries.public_channel(slug)
     page = Paginator(queries.published_items(found), PUBLIC_PAGE_SIZE).get_page(number)
     context = {
@@ -87,16 +84,26 @@ def channel(request: HttpRequest, slug: str) -> HttpResponse:
         "logo_url": media_url(request, found.logo.public_id) if found.logo else "",
         "feed_url": request.build_absolute_uri(reverse("channels:feed", args=[found.slug])),
     }
-    return _store(key, render(request, "publishing/public/channel.html", context))
+    return _store(lookup, render(request, "publishing/public/channel.html", context))
 
 
 def _visitor(request: HttpRequest) -> str:
     return f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('User-Agent', '')[:200]}"
 
 
-def _count_view(request: HttpRequest, article_id: int) -> None:
-    if request.method == "GET":
-        article_view_record(article_id=article_id, visitor=_visitor(request), day=timezone.localdate())
+def _view(request: HttpRequest, article_id: int) -> dict[str, Any]:
+    return {"article_id": article_id, "visitor": _visitor(request), "day": timezone.localdate()}
+
+
+def _article_lookup(request: HttpRequest, slug: str, article_id: int) -> tuple[page_cache.Lookup, str]:
+    """The cached page and, for a GET (HEAD does not count), the visitor's mark for today: one round trip."""
+    seen_key = article_view_key(**_view(request, article_id)) if request.method == "GET" else ""
+    return _lookup(slug, f"article:{article_id}", (seen_key,) if seen_key else ()), seen_key
+
+
+def _count_view(request: HttpRequest, article_id: int, seen_key: str, lookup: page_cache.Lookup) -> None:
+    if seen_key:
+        article_view_record(**_view(request, article_id), seen=seen_key in lookup.found)
 
 
 def qr_svg(url: str) -> str:
@@ -107,13 +114,13 @@ def qr_svg(url: str) -> str:
 @require_safe
 def article(request: HttpRequest, slug: str, article_id: int) -> HttpResponse:
     """A published item: title, Open Graph tags with the cover as share image, text or video, QR code."""
-    key, hit = _cached_page(request, slug, f"article:{article_id}")
-    if hit is not None:
-        _count_view(request, article_id)
-        return hit
+    lookup, seen_key = _article_lookup(request, slug, article_id)
+    if lookup.content is not None:
+        _count_view(request, article_id, seen_key, lookup)
+        return _public(HttpResponse(lookup.content))
     found = queries.public_channel(slug)
     item = queries.public_article(found, article_id)
-    _count_view(request, item.pk)
+    _count_view(request, item.pk, seen_key, lookup)
     url = request.build_absolute_uri(reverse("channels:article", args=[found.slug, item.pk]))
     share_image = item.cover or item.poster
     context = {
@@ -127,7 +134,32 @@ def article(request: HttpRequest, slug: str, article_id: int) -> HttpResponse:
         "poster_url": media_url(request, item.poster.public_id) if item.poster else "",
         "qr": mark_safe(qr_svg(url)),  # noqa: S308  (segno's own markup; the URL is escaped by it)
     }
-    return _store(key, render(request, "publishing/public/article.html", context))
+    return _store(lookup, render(request, "publishing/public/article.html", context))
+
+
+@require_safe
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """Read the public pages in another language: a cookie, then back to the page (``?next=``).
+
+    The public pages carry no CSRF token (they are shared by every reader), so this is a link, not
+    Django's ``set_language`` form; it changes nothing but the reader's own display language.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 60 * 60,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 @require_safe
@@ -201,9 +233,8 @@ class ChannelFeed(Feed):
 @require_safe
 def feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The Atom feed, cached like the pages."""
-    key, hit = _cached_page(request, slug, "feed")
-    if hit is not None:
-        hit["Content-Type"] = "application/atom+xml; charset=utf-8"
-        return hit
+    lookup = _lookup(slug, "feed")
+    if lookup.content is not None:
+        return _public(HttpResponse(lookup.content, content_type="application/atom+xml; charset=utf-8"))
     response = ChannelFeed()(request, slug=slug)
-    return _store(key, response)
+    return _store(lookup, response)

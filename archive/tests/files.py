@@ -199,3 +199,24 @@ def text_utf8() -> bytes:
 
 def csv_gb18030() -> bytes:
     return "姓名,学号,支部\n张三,2024001,甲一支部\n李四,2024002,甲一支部\n".encode("gb18030")
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def mp4_playing(seconds: float, timescale: int = 1000) -> bytes:
+    """An MP4 whose movie header says it plays ``seconds`` (what players and mutagen read)."""
+    ftyp = _box(b"ftyp", b"mp42" + b"\x00\x00\x00\x00" + b"mp42isom")
+    matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    mvhd = _box(
+        b"mvhd",
+        b"\x00\x00\x00\x00"
+        + struct.pack(">IIII", 0, 0, timescale, round(seconds * timescale))
+        + struct.pack(">IH", 0x00010000, 0x0100)
+        + b"\x00" * 10
+        + matrix
+        + b"\x00" * 24
+        + struct.pack(">I", 2),
+    )
+    return ftyp + _box(b"moov", mvhd) + _box(b"mdat", bytes(range(256)) * 8)

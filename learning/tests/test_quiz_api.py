@@ -227,3 +227,67 @@ def test_the_quiz_list_and_an_attempt_take_a_fixed_number_of_queries(
     weekly_id = start(client, "weekly").json()["id"]
     with django_assert_num_queries(4):
         client.get(f"/api/v1/quiz-attempts/{weekly_id}")
+
+
+def test_a_whole_daily_quiz_can_be_handed_in_with_the_submission(personas, bank, clock):
+    client = client_for(personas.student)
+    attempt_id = start(client).json()["id"]
+    attempt = Attempt.objects.get(pk=attempt_id)
+    answers = [{"index": index, **right_answer(attempt, index)} for index in range(4)]
+
+    submitted = post(client, f"/api/v1/quiz-attempts/{attempt_id}/submit", {"answers": answers})
+
+    assert submitted.status_code == 200
+    assert (submitted.json()["score"], submitted.json()["points"]) == (4, 4)
+    retried = post(client, f"/api/v1/quiz-attempts/{attempt_id}/submit", {"answers": answers})
+    assert retried.json() == submitted.json()
+    assert PointsEntry.objects.filter(person=personas.student).count() == 1
+
+
+def test_a_bad_answer_in_the_submission_names_it_and_records_nothing(personas, tree, clock):
+    make_questions(tree.branch_a1, 5)
+    client = client_for(personas.student)
+    attempt_id = start(client).json()["id"]
+    attempt = Attempt.objects.get(pk=attempt_id)
+    answers = [{"index": 0, **right_answer(attempt, 0)}, {"index": 1, "choices": [42]}]
+
+    response = post(client, f"/api/v1/quiz-attempts/{attempt_id}/submit", {"answers": answers})
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["answers[1].choices"]
+    attempt.refresh_from_db()
+    assert attempt.is_open and attempt.answers == {}
+    missing = post(client, f"/api/v1/quiz-attempts/{attempt_id}/submit", {"answers": [{"index": 9}]})
+    assert list(missing.json()["error"]["fields"]) == ["answers[0].index"]
+
+
+def test_a_challenge_takes_no_answers_with_the_submission(personas, bank, clock):
+    client = client_for(personas.student)
+    attempt_id = start(client, "challenge").json()["id"]
+    response = post(client, f"/api/v1/quiz-attempts/{attempt_id}/submit", {"answers": [{"index": 0}]})
+    assert response.status_code == 400
+    assert "answers" in response.json()["error"]["fields"]
+
+
+def test_answers_sent_with_a_late_submission_do_not_count(personas, tree, clock):
+    exam = make_exam(tree.college_a, make_questions(tree.college_a, 2), time_limit_minutes=1)
+    client = client_for(personas.student)
+    attempt_id = start(client, "exam", exam=exam.pk).json()["id"]
+    attempt = Attempt.objects.get(pk=attempt_id)
+    answers = [{"index": index, **right_answer(attempt, index)} for index in range(2)]
+    clock.move_to(NOON + timedelta(minutes=2), tick=False)
+
+    body = post(client, f"/api/v1/quiz-attempts/{attempt_id}/submit", {"answers": answers}).json()
+
+    assert (body["score"], body["ended_by"]) == (0, "time_up")
+
+
+def test_submitting_a_whole_quiz_takes_a_fixed_number_of_queries(
+    personas, bank, clock, django_assert_max_num_queries
+):
+    client = client_for(personas.student)
+    attempt_id = start(client).json()["id"]
+    attempt = Attempt.objects.get(pk=attempt_id)
+    answers = [{"index": index, **right_answer(attempt, index)} for index in range(5)]
+    with django_assert_max_num_queries(18):  # session, person, lock, questions, points (8), audits, save
+        post(client, f"/api/v1/quiz-attempts/{attempt_id}/submit", {"answers": answers})

@@ -50,6 +50,38 @@ def test_a_video_lesson_needs_its_real_length(tree, personas):
     assert "length_seconds" in refused.value.fields
 
 
+def test_a_video_lessons_length_is_read_from_its_file_whatever_was_typed(tree, personas):
+    course = services.course_create(actor=personas.secretary, unit=tree.branch_a1, title="视频课程")
+    lesson = services.lesson_create(
+        actor=personas.secretary,
+        course=course,
+        title="开篇",
+        kind=LessonKind.VIDEO,
+        length_seconds=3600,  # an author's guess, longer than the video plays
+        media_file=files.upload(files.mp4_playing(754.2), "intro.mp4"),
+    )
+    assert (lesson.length_seconds, lesson.length_from_file) == (755, True)
+    assert lesson.media.current_version.size > 0  # the file was stored whole after being read
+
+    edited = services.lesson_update(
+        actor=personas.secretary, lesson=lesson, title="开篇", body="", length_seconds=9999, quiz=None
+    )
+    assert edited.length_seconds == 755  # the file's length cannot be typed over
+
+
+def test_a_video_whose_length_cannot_be_read_takes_the_typed_one(tree, personas):
+    course = services.course_create(actor=personas.secretary, unit=tree.branch_a1, title="视频课程")
+    lesson = services.lesson_create(
+        actor=personas.secretary,
+        course=course,
+        title="开篇",
+        kind=LessonKind.VIDEO,
+        length_seconds=300,
+        media_file=files.upload(files.webm(), "intro.webm"),
+    )
+    assert (lesson.length_seconds, lesson.length_from_file) == (300, False)
+
+
 def test_a_file_of_the_wrong_type_is_refused_on_the_media_field_and_nothing_is_kept(tree, personas):
     course = services.course_create(actor=personas.secretary, unit=tree.branch_a1, title="视频课程")
     with pytest.raises(FieldErrors) as refused:

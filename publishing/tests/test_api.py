@@ -8,6 +8,7 @@ import json
 import pytest
 from django.test import Client
 
+from archive.tests import files
 from publishing.models import ArticleStatus
 from publishing.tests.helpers import make_article, published, submitted
 
@@ -155,3 +156,87 @@ def test_my_articles_use_a_fixed_number_of_queries(personas, channel, django_ass
         published(personas, channel, title=f"第{number}篇")
     with django_assert_num_queries(count):
         assert author.get(f"{API}/publishing/articles").json()["count"] == 4
+
+
+# --- Editing and files through the API ------------------------------------------------------------
+
+
+def put(client: Client, url: str, body: dict):
+    return client.put(url, json.dumps(body, default=str), content_type="application/json")
+
+
+def test_an_author_edits_a_returned_article_through_the_api_and_it_gains_a_revision(personas, channel):
+    article = submitted(personas.propaganda, channel, title="初稿")
+    secretary = client_for(personas.secretary)
+    post(
+        secretary,
+        f"{API}/publishing/articles/{article.pk}/decision",
+        {"decision": "return", "reason": "补充"},
+    )
+
+    author = client_for(personas.propaganda)
+    changed = put(
+        author, f"{API}/publishing/articles/{article.pk}", {"title": "修改稿", "body": "<p>新正文</p>"}
+    )
+
+    assert changed.status_code == 200
+    assert (changed.json()["title"], changed.json()["revision"]) == ("修改稿", 2)
+    assert post(author, f"{API}/publishing/articles/{article.pk}/submit", {}).json()["status"] == "in_review"
+    locked = put(author, f"{API}/publishing/articles/{article.pk}", {"title": "审核中再改"})
+    assert (locked.status_code, locked.json()["error"]["code"]) == (409, "publishing.not_editable")
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("outsider", 404), ("secretary", 403), ("propaganda", 200)]
+)
+def test_only_the_author_edits_through_the_api(personas, channel, persona, expected):
+    article = make_article(personas.propaganda, channel)
+    response = put(
+        client_for(getattr(personas, persona)), f"{API}/publishing/articles/{article.pk}", {"title": "改"}
+    )
+    assert response.status_code == expected
+
+
+def test_a_short_video_gets_its_files_through_the_api(personas, channel, media):
+    author = client_for(personas.propaganda)
+    created = post(
+        author, f"{API}/publishing/channels/{channel.pk}/articles", {"kind": "video", "title": "微视频"}
+    ).json()
+    assert created["kind"] == "video" and created["video_url"] == ""
+
+    response = author.post(
+        f"{API}/publishing/articles/{created['id']}/files",
+        {"video": files.upload(files.mp4(), "v.mp4"), "poster": files.upload(files.png(), "p.png")},
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["video_url"].startswith("/channels/media/") and body["poster_url"].startswith(
+        "/channels/media/"
+    )
+    assert author.get(body["video_url"]).status_code == 200  # the editor sees it before publishing
+    assert client_for().get(body["video_url"]).status_code == 404  # nobody else yet
+
+
+def test_a_wrong_file_is_refused_naming_its_field(personas, channel, media):
+    article = make_article(personas.propaganda, channel)
+    author = client_for(personas.propaganda)
+    response = author.post(
+        f"{API}/publishing/articles/{article.pk}/files", {"cover": files.upload(files.pdf(), "c.png")}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["cover"]
+    nothing = author.post(f"{API}/publishing/articles/{article.pk}/files", {})
+    assert (nothing.status_code, list(nothing.json()["error"]["fields"])) == (400, ["cover"])
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("outsider", 404), ("student", 403), ("propaganda", 201)])
+def test_uploading_an_image_for_the_text_follows_the_permission_matrix(
+    personas, channel, media, persona, expected
+):
+    response = client_for(getattr(personas, persona)).post(
+        f"{API}/publishing/channels/{channel.pk}/media", {"file": files.upload(files.png(), "图.png")}
+    )
+    assert response.status_code == expected
+    if expected == 201:
+        assert response.json()["url"].startswith("/channels/media/")

@@ -101,6 +101,59 @@ def test_a_cached_article_is_served_without_touching_the_article(
         article_page(client, article, HTTP_USER_AGENT="another browser")
 
 
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """Every call the default cache receives, by method name: each one is a round trip on Redis."""
+    from django.core.cache import caches
+
+    calls: list[str] = []
+    inside: list[str] = []  # local memory's get_many calls get once per key: count the outer call only
+    backend = caches["default"]
+    for name in ("get", "get_many", "set", "add", "delete", "incr", "set_many"):
+        method = getattr(backend, name)
+
+        def counted(*args, _name=name, _method=method, **kwargs):
+            if not inside:
+                calls.append(_name)
+            inside.append(_name)
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+    return calls
+
+
+def test_a_cached_page_costs_one_cache_round_trip_view_counting_included(
+    client, personas, channel, cache_calls
+):
+    article = published(personas, channel)
+    article_page(client, article)  # fills the cache and marks this visitor as seen today
+    page(client, channel)
+
+    cache_calls.clear()
+    assert article_page(client, article).status_code == 200
+    assert cache_calls == ["get_many"]
+
+    cache_calls.clear()
+    assert page(client, channel).status_code == 200
+    assert cache_calls == ["get_many"]
+
+
+def test_a_page_rendered_while_the_channel_changed_is_not_served(client, personas, channel):
+    from django.utils.translation import get_language
+
+    from publishing import cache as page_cache
+
+    article = published(personas, channel, title="旧标题")
+    lookup = page_cache.page_lookup(channel.slug, f"article:{article.pk}", get_language() or "")
+    page_cache.channel_changed(channel.slug)  # a change commits while the old page is being rendered
+    lookup.store(b"stale page")
+
+    assert "stale page" not in article_page(client, article).content.decode()
+
+
 def test_pages_are_cached_per_language(client, personas, channel):
     published(personas, channel)
     chinese = page(client, channel, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
@@ -216,3 +269,22 @@ def test_readers_caches_revalidate_so_a_withdrawal_shows_at_once(client, persona
     assert "max-age=0" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"]
     assert "Accept-Language" in response["Vary"]
     assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+
+
+def test_a_reader_switches_the_public_pages_language_with_a_link(client, personas, channel):
+    published(personas, channel)
+    chinese = page(client, channel, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    switch = reverse("channels:language", args=["en"]) + f"?next=/channels/{channel.slug}/"
+    assert f'href="{reverse("channels:language", args=["en"])}?next=%2Fchannels%2F{channel.slug}%2F"' in chinese
+
+    response = client.get(switch, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert (response.status_code, response["Location"]) == (302, f"/channels/{channel.slug}/")
+    english = page(client, channel, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Articles and videos" in english  # the cookie wins over the browser's language
+
+
+def test_the_language_link_goes_nowhere_outside_the_site_and_knows_only_our_languages(client):
+    outside = client.get(reverse("channels:language", args=["en"]) + "?next=https://evil.example/")
+    assert outside["Location"] == "/"
+    assert client.get(reverse("channels:language", args=["fr"])).status_code == 404
