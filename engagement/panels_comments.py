@@ -16,16 +16,19 @@ from core.panels import Panel, register_panel
 from engagement.models import TargetKind
 
 
-def _placeholder(kind: str, target_id: int) -> str:
+def _placeholder(kind: str, item: Any) -> str:
+    target_id = getattr(item, "pk", None)
+    if not isinstance(target_id, int):  # not a saved article or lesson: nothing to discuss
+        return ""
     return render_to_string("engagement/comments/panel.html", {"kind": kind, "target_id": target_id})
 
 
 def article_panel(request: HttpRequest, article: Any) -> str:
-    return _placeholder(TargetKind.ARTICLE, article.pk)
+    return _placeholder(TargetKind.ARTICLE, article)
 
 
 def lesson_panel(request: HttpRequest, lesson: Any) -> str:
-    return _placeholder(TargetKind.LESSON, lesson.pk)
+    return _placeholder(TargetKind.LESSON, lesson)
 
 
 def register() -> None:
