@@ -14,11 +14,14 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from engagement.models import Comment, CommentLike, Favourite
-from engagement.tests.factories_comments import make_published, write
+from engagement.queries_comments import target_for
+from engagement.services_comments import comment_post
 from orgs.tests.factories import PASSWORD
+from publishing.models import Article, ArticleStatus
 from publishing.tests.helpers import make_channel
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,8 +41,18 @@ def test_a_reader_comments_replies_likes_and_saves_on_a_phone(
 ) -> None:
     cache.clear()
     channel = make_channel(personas.secretary, tree.branch_a1)
-    article = make_published(personas.activist, channel, title="青年学子谈理想信念")
-    classmate = write(personas.activist, article, "我们班组织了专题讨论，收获很大。")
+    article = Article.objects.create(
+        channel=channel,
+        author=personas.activist,
+        title="青年学子谈理想信念",
+        body="<p>正文</p>",
+        status=ArticleStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    target = target_for(None, "article", article.pk)
+    classmate = comment_post(
+        actor=personas.activist, target=target, text="我们班组织了专题讨论，收获很大。"
+    ).comment
     base = live_server.url
     url = f"{base}/channels/{channel.slug}/articles/{article.pk}/"
 
