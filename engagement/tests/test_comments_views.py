@@ -323,3 +323,19 @@ def test_a_comment_is_shown_as_text_never_as_markup(personas, article):
     assert "<script>alert" not in body and "<img" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<br>第二行" in body
+
+
+def test_a_refused_reply_shows_its_error_in_the_reply_form_with_the_text_kept(personas, article):
+    top = write(personas.activist, article, "欢迎讨论")
+    response = client_for(personas.student).post(
+        thread_url("article", article.pk), {"text": "傻逼", "parent_id": str(top.pk)}, **HTMX
+    )
+    body = response.content.decode()
+    assert f'aria-describedby="reply-error-{top.pk}"' in body
+    assert f'id="reply-error-{top.pk}"' in body and "not allowed" in body
+    assert "傻逼</textarea>" in body
+    assert 'aria-describedby="comment-text-error' not in body  # not on the top form
+    gone = client_for(personas.student).post(
+        thread_url("article", article.pk), {"text": "回复", "parent_id": "999999"}, **HTMX
+    )
+    assert "The comment you answer is not there any more." in gone.content.decode()

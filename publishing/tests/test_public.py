@@ -275,7 +275,9 @@ def test_a_reader_switches_the_public_pages_language_with_a_link(client, persona
     published(personas, channel)
     chinese = page(client, channel, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     switch = reverse("channels:language", args=["en"]) + f"?next=/channels/{channel.slug}/"
-    assert f'href="{reverse("channels:language", args=["en"])}?next=%2Fchannels%2F{channel.slug}%2F"' in chinese
+    assert (
+        f'href="{reverse("channels:language", args=["en"])}?next=%2Fchannels%2F{channel.slug}%2F"' in chinese
+    )
 
     response = client.get(switch, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
