@@ -60,6 +60,8 @@ def comment_json(comment: Comment) -> dict[str, Any]:
         "liked": bool(getattr(comment, "liked", False)),
         "can_delete": bool(getattr(comment, "may_delete", False)),
         "can_hide": bool(getattr(comment, "may_hide", False)),
+        "can_restore": bool(getattr(comment, "is_hidden_here", False)),
+        "hidden_reason": comment.hidden_reason if getattr(comment, "is_hidden_here", False) else "",
         "replies": [comment_json(reply) for reply in getattr(comment, "reply_list", [])],
     }
 
@@ -160,6 +162,22 @@ def comments_hide(request: AuthedRequest, comment_id: int, payload: ReasonIn) ->
     in their inbox."""
     comment = services_comments.comment_hide(actor=request.user, comment_id=comment_id, reason=payload.reason)
     comment.is_placeholder = True  # type: ignore[attr-defined]
+    return comment_json(comment)
+
+
+@router.post(
+    "/comments/{comment_id}/restore",
+    operation_id="comments_restore",
+    response={200: CommentOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(
+        400, 401, 403, 404, 409, notes={409: "`engagement.comment_not_hidden_here`: not hidden on the page."}
+    ),
+    summary="Show a hidden comment again",
+)
+def comments_restore(request: AuthedRequest, comment_id: int) -> dict[str, Any]:
+    """Undo a hiding made on the item's page (by the item's author or a moderator); a comment
+    hidden or rejected through the review queue is changed in the queue."""
+    comment = services_comments.comment_restore(actor=request.user, comment_id=comment_id)
     return comment_json(comment)
 
 

@@ -73,11 +73,18 @@ def target_named(user: Any, value: str) -> Target:
 # --- Comments -----------------------------------------------------------------------------------
 
 
-def _readable(user: Any) -> Q:
-    """Comments the user may read: visible ones, and their own still waiting for review."""
+HIDDEN_HERE = Q(status=CommentStatus.HIDDEN, hidden_at__isnull=False)
+
+
+def _readable(user: Any, hiders: bool = False) -> Q:
+    """Comments the user may read: visible ones, and their own still waiting for review; for
+    those who may hide comments of the item (``hiders``), also the ones hidden by hand, which
+    they may show again."""
     condition = Q(status=CommentStatus.VISIBLE)
     if is_active_person(user):
         condition |= Q(status=CommentStatus.PENDING, author_id=user.pk)
+    if hiders:
+        condition |= HIDDEN_HERE
     return condition
 
 
@@ -98,14 +105,16 @@ def _annotated(rows: QuerySet[Comment], user: Any) -> QuerySet[Comment]:
     return rows.annotate(liked=Value(False))
 
 
-def top_comments(user: Any, target: Target) -> QuerySet[Comment]:
+def top_comments(user: Any, target: Target, hiders: bool = False) -> QuerySet[Comment]:
     """The target's top comments the user may read, newest first; a deleted or hidden top comment
     stays as a placeholder while it has replies the user may read."""
-    replies = Comment.objects.filter(Q(parent=OuterRef("pk")) & _readable(user))
+    readable = _readable(user, hiders)
+    replies = Comment.objects.filter(Q(parent=OuterRef("pk")) & readable)
     return _annotated(
         Comment.objects.filter(target_kind=target.kind, target_id=target.id, parent__isnull=True)
         .annotate(has_replies=Exists(replies))
-        .filter(_readable(user) | Q(has_replies=True)),
+        .filter(readable | Q(has_replies=True))
+        .select_related("hidden_by"),
         user,
     ).order_by("-created_at", "-id")
 
@@ -127,13 +136,17 @@ class Thread:
 def thread_for(user: Any, target: Target, page_number: int = 1) -> Thread:
     """The page of top comments (``PAGE_SIZE`` each), their replies oldest first, and the reader's
     rights — a fixed number of queries."""
-    paginator = Paginator(top_comments(user, target), PAGE_SIZE)
+    hiders = can_hide_comments(user, target)
+    paginator = Paginator(top_comments(user, target, hiders), PAGE_SIZE)
     page = paginator.get_page(page_number)
     comments = list(page.object_list)
     replies: dict[int, list[Comment]] = {comment.pk: [] for comment in comments}
     if comments:
         rows = _annotated(
-            Comment.objects.filter(Q(parent_id__in=list(replies)) & _readable(user)), user
+            Comment.objects.filter(Q(parent_id__in=list(replies)) & _readable(user, hiders)).select_related(
+                "hidden_by"
+            ),
+            user,
         ).order_by("created_at", "id")
         for reply in rows:
             replies[reply.parent_id].append(reply)  # type: ignore[index]
@@ -144,7 +157,7 @@ def thread_for(user: Any, target: Target, page_number: int = 1) -> Thread:
         comments=comments,
         replies=replies,
         can_write=active,
-        can_hide=can_hide_comments(user, target),
+        can_hide=hiders,
         is_favourite=active and favourite_exists(user, target),
         total=paginator.count,
     )
@@ -161,7 +174,9 @@ def _mark(comment: Comment, user: Any, thread: Thread) -> None:
     readable = comment.status == CommentStatus.VISIBLE or (
         comment.status == CommentStatus.PENDING and comment.author_id == getattr(user, "pk", None)
     )
-    comment.is_placeholder = not readable  # type: ignore[attr-defined]
+    hidden_here = thread.can_hide and comment.status == CommentStatus.HIDDEN and comment.hidden_at is not None
+    comment.is_hidden_here = hidden_here  # type: ignore[attr-defined]
+    comment.is_placeholder = not readable and not hidden_here  # type: ignore[attr-defined]
     comment.is_pending = comment.status == CommentStatus.PENDING  # type: ignore[attr-defined]
     visible = comment.status == CommentStatus.VISIBLE
     comment.may_delete = readable and can_delete_comment(user, comment)  # type: ignore[attr-defined]
@@ -179,6 +194,15 @@ def comment_for(user: Any, comment_id: int) -> tuple[Comment, Target]:
     if not readable:
         raise Http404
     return comment, target
+
+
+def target_of_comment(user: Any, comment_id: int) -> Target:
+    """The item a comment belongs to, if ``user`` may read it (404 otherwise); says nothing about
+    whether the user may see the comment itself."""
+    found = Comment.objects.filter(pk=comment_id).values_list("target_kind", "target_id").first()
+    if found is None:
+        raise Http404
+    return target_for(user, *found)
 
 
 def like_count(comment_id: int) -> int:

@@ -36,13 +36,19 @@ class CommentOut(Schema):
     text: str = Field(description="What readers see: masked where the moderation engine masked it.")
     status: str = Field(
         description="`visible`; `pending` (only its author sees it: waiting for review); `deleted` or "
-        "`hidden` for a top comment kept as a placeholder because it has replies."
+        "`hidden` for a top comment kept as a placeholder because it has replies; `hidden` with "
+        "`can_restore` for those who may show it again."
     )
     created_at: datetime
     likes: int
     liked: bool = Field(description="You like it.")
     can_delete: bool
     can_hide: bool
+    can_restore: bool = Field(
+        description="Hidden on the item's page and you may show it again (status `hidden`; only those "
+        "who may hide comments there see it)."
+    )
+    hidden_reason: str = Field(description="Why it was hidden: only with `can_restore`.")
     replies: list[CommentOut] = Field(default_factory=list)
 
 

@@ -341,6 +341,38 @@ def comment_hide(*, actor: Any, comment_id: int, reason: str) -> Comment:
     return comment
 
 
+def comment_restore(*, actor: Any, comment_id: int) -> Comment:
+    """Show again a comment that the item's author or a moderator hid on the item's page (a hiding
+    by mistake can be undone by anyone who may hide there). A comment hidden or rejected through the
+    review queue is changed there, not here."""
+    target = queries_comments.target_of_comment(actor, comment_id)
+    if not can_hide_comments(actor, target):
+        raise PermissionDenied
+    with transaction.atomic():
+        comment = _locked(comment_id)
+        if comment.status != CommentStatus.HIDDEN or comment.hidden_at is None:
+            raise DomainError(
+                "engagement.comment_not_hidden_here",
+                _(
+                    "Only a comment hidden on this page can be shown again here; moderators' decisions are changed in the review queue."
+                ),
+            )
+        previous = {"hidden_by_id": comment.hidden_by_id, "reason": comment.hidden_reason}
+        comment.status = CommentStatus.VISIBLE
+        comment.hidden_by = None
+        comment.hidden_reason = ""
+        comment.hidden_at = None
+        comment.save(update_fields=["status", "hidden_by", "hidden_reason", "hidden_at"])
+        audit_record(
+            actor=actor,
+            action="engagement.comment.restore",
+            target=comment,
+            unit_id=comment.unit_id,
+            data={"target": comment.target, **previous},
+        )
+    return comment
+
+
 def comment_report(*, actor: Any, comment_id: int, reason: str) -> None:
     """A reader reports a comment to the moderators of its unit (once per person; enough reports
     hide it until a moderator looks)."""
@@ -415,8 +447,12 @@ def on_moderation(event: ModerationEvent) -> None:
     if status == CommentStatus.VISIBLE and comment.hidden_at is not None:
         return
     if comment.status != status:
+        # The moderator's decision supersedes a hiding on the page: it is no longer undone there.
         comment.status = status
-        comment.save(update_fields=["status"])
+        comment.hidden_by = None
+        comment.hidden_reason = ""
+        comment.hidden_at = None
+        comment.save(update_fields=["status", "hidden_by", "hidden_reason", "hidden_at"])
 
 
 def register() -> None:

@@ -13,6 +13,7 @@ urlpatterns += [
     path("comments/<int:comment_id>/delete/", views_comments.comment_delete, name="comment_delete"),
     path("comments/<int:comment_id>/hide/", views_comments.comment_hide, name="comment_hide"),
     path("comments/<int:comment_id>/report/", views_comments.comment_report, name="comment_report"),
+    path("comments/<int:comment_id>/restore/", views_comments.comment_restore, name="comment_restore"),
     path("favourites/", views_comments.favourites, name="favourites"),
     path("favourites/<str:kind>/<int:target_id>/", views_comments.favourite_toggle, name="favourite_toggle"),
 ]

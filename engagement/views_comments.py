@@ -177,6 +177,21 @@ def comment_hide(request: AuthedRequest, comment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def comment_restore(request: AuthedRequest, comment_id: int) -> HttpResponse:
+    """Show again a comment hidden on the page (the item's author and the unit's moderators)."""
+    target = queries_comments.target_of_comment(request.user, comment_id)
+    try:
+        services_comments.comment_restore(actor=request.user, comment_id=comment_id)
+    except DomainError as refused:
+        if request.htmx:
+            return _thread_response(request, target, notice=str(refused.message))
+        messages.error(request, str(refused.message))
+        return redirect("engagement:comments", target.kind, target.id)
+    return _after_action(request, target, _("The comment is shown again."))
+
+
+@login_required
+@require_POST
 def comment_report(request: AuthedRequest, comment_id: int) -> HttpResponse:
     """Report a comment to the moderators."""
 

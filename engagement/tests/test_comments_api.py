@@ -216,3 +216,22 @@ def test_the_api_list_costs_the_same_queries_for_1_and_500_comments(personas, ar
     )  # 500 and the own held one; not the hidden one
     assert len(big.json()["items"]) == 50
     assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("student", FORBIDDEN), ("activist", OK), ("secretary", OK)]
+)
+def test_showing_a_hidden_comment_again_through_the_api(personas, article, persona, expected):
+    from engagement.services_comments import comment_hide
+
+    comment = write(personas.student, article, "一条评论")
+    comment_hide(actor=personas.secretary, comment_id=comment.pk, reason="先隐藏")
+    listed = client_for(personas.activist).get(f"/api/v1/comments?target=article:{article.pk}").json()
+    assert listed["items"][0]["can_restore"] is True and listed["items"][0]["hidden_reason"] == "先隐藏"
+    assert (
+        client_for(personas.student).get(f"/api/v1/comments?target=article:{article.pk}").json()["count"] == 0
+    )
+    response = post_json(client_for(getattr(personas, persona)), f"/api/v1/comments/{comment.pk}/restore", {})
+    assert response.status_code == expected
+    if expected == OK:
+        assert response.json()["status"] == "visible"

@@ -274,3 +274,34 @@ def test_a_lesson_takes_comments_from_those_who_may_open_it(personas, lesson):
         target_for(personas.outsider, "lesson", lesson.pk)
     with pytest.raises(Http404):
         target_for(None, "lesson", lesson.pk)
+
+
+def test_a_comment_hidden_on_the_page_can_be_shown_again_by_those_who_may_hide(personas, article):
+    comment = write(personas.student, article, "被误隐藏的评论")
+    services_comments.comment_hide(actor=personas.activist, comment_id=comment.pk, reason="误操作")
+    # Those who may hide see it with the reason; readers do not.
+    moderator_view = queries_comments.thread_for(personas.secretary, article_target(article))
+    assert moderator_view.comments[0].is_hidden_here and not moderator_view.comments[0].is_placeholder
+    assert shown_to(personas.student, article) == []
+    with pytest.raises(PermissionDenied):
+        services_comments.comment_restore(actor=personas.student, comment_id=comment.pk)
+    services_comments.comment_restore(actor=personas.secretary, comment_id=comment.pk)
+    comment.refresh_from_db()
+    assert (
+        comment.status == CommentStatus.VISIBLE and comment.hidden_at is None and comment.hidden_reason == ""
+    )
+    assert shown_to(None, article) == ["被误隐藏的评论"]
+    with pytest.raises(DomainError) as again:
+        services_comments.comment_restore(actor=personas.secretary, comment_id=comment.pk)
+    assert again.value.code == "engagement.comment_not_hidden_here"
+
+
+def test_a_moderators_decision_is_not_undone_on_the_page(personas, article):
+    comment = write(personas.student, article, "加微信看看")
+    item = ModerationItem.objects.get(subject=comment.subject)
+    moderation_services.item_decide(actor=personas.secretary, item=item, decision="hide", reason="广告")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.HIDDEN and comment.hidden_at is None
+    with pytest.raises(DomainError):
+        services_comments.comment_restore(actor=personas.secretary, comment_id=comment.pk)
+    assert not queries_comments.thread_for(personas.secretary, article_target(article)).comments

@@ -339,3 +339,30 @@ def test_a_refused_reply_shows_its_error_in_the_reply_form_with_the_text_kept(pe
         thread_url("article", article.pk), {"text": "回复", "parent_id": "999999"}, **HTMX
     )
     assert "The comment you answer is not there any more." in gone.content.decode()
+
+
+def test_the_items_author_sees_a_hidden_comment_with_its_reason_and_shows_it_again(personas, article):
+    comment = write(personas.student, article, "先藏起来")
+    client = client_for(personas.activist)
+    client.post(f"/engagement/comments/{comment.pk}/hide/", {"reason": "需要核实"}, **HTMX)
+    body = client.get(thread_url("article", article.pk), **HTMX).content.decode()
+    assert "先藏起来" in body and "Hidden by 李积极: 需要核实" in body and "Show again" in body
+    assert (
+        "先藏起来"
+        not in client_for(personas.student).get(thread_url("article", article.pk), **HTMX).content.decode()
+    )
+    refused = client_for(personas.student).post(f"/engagement/comments/{comment.pk}/restore/", **HTMX)
+    assert refused.status_code == 403
+    response = client.post(f"/engagement/comments/{comment.pk}/restore/", **HTMX)
+    assert "The comment is shown again." in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.VISIBLE
+
+
+def test_showing_again_a_comment_that_is_not_hidden_here_explains_why(personas, article):
+    comment = write(personas.student, article, "正常评论")
+    response = client_for(personas.secretary).post(f"/engagement/comments/{comment.pk}/restore/", **HTMX)
+    assert response.status_code == 200
+    assert "moderators&#x27; decisions are changed in the review queue" in response.content.decode()
+    plain = client_for(personas.secretary).post(f"/engagement/comments/{comment.pk}/restore/")
+    assert plain.status_code == 302
+    assert client_for(personas.secretary).post("/engagement/comments/999999/restore/").status_code == 404
