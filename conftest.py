@@ -74,6 +74,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "learning.migrations.0003_grant_question_authors",
     "learning.migrations.0006_grant_learning_capabilities",
     "publishing.migrations.0002_grant_publishing_capabilities",
+    "engagement.migrations.0002_grant_suggestions_capabilities",
 ]
 
 

@@ -14,3 +14,10 @@ class EngagementConfig(AppConfig):
         panels_comments.register()
         sections_comments.register()
         demo_comments.register()
+
+        from engagement import registrations_suggestions  # the suggestion box
+
+        registrations_suggestions.register()
+        from engagement import registrations_notices  # notices that ask to be acknowledged
+
+        registrations_notices.register()

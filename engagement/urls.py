@@ -17,3 +17,11 @@ urlpatterns += [
     path("favourites/", views_comments.favourites, name="favourites"),
     path("favourites/<str:kind>/<int:target_id>/", views_comments.favourite_toggle, name="favourite_toggle"),
 ]
+
+from engagement.urls_suggestions import urlpatterns as suggestion_urls  # noqa: E402
+
+urlpatterns += suggestion_urls
+
+from engagement.urls_notices import urlpatterns as notice_urls  # noqa: E402
+
+urlpatterns += notice_urls

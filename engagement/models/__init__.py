@@ -8,3 +8,11 @@ from engagement.models.comments import (  # noqa: F401  (comments, likes, favour
     Favourite,
     TargetKind,
 )
+from engagement.models.notices import Notice, NoticeReceipt  # noqa: F401
+from engagement.models.suggestions import (  # noqa: F401
+    EventKind,
+    Suggestion,
+    SuggestionEvent,
+    SuggestionKind,
+    SuggestionStatus,
+)
