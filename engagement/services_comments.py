@@ -9,7 +9,6 @@ processes), and counts once per client key: a retried post returns the comment i
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,12 +52,9 @@ RATE_WINDOW_BUCKETS = 60  # an hour of one-minute buckets: the limit slides, it 
 
 
 def comment_rate_per_hour() -> int:
-    """How many comments one person may post in any hour (setting or env
-    ``ENGAGEMENT_COMMENT_RATE_PER_HOUR``, default 20; 0 switches the limit off)."""
-    configured = getattr(settings, "ENGAGEMENT_COMMENT_RATE_PER_HOUR", None)
-    if configured is None:
-        configured = os.environ.get("ENGAGEMENT_COMMENT_RATE_PER_HOUR", "20")
-    return max(0, int(configured))
+    """How many comments one person may post in any hour (setting ``ENGAGEMENT_COMMENT_RATE_PER_HOUR``,
+    from the environment, default 20; 0 switches the limit off)."""
+    return max(0, int(settings.ENGAGEMENT_COMMENT_RATE_PER_HOUR))
 
 
 class RateLimited(DomainError):
