@@ -536,6 +536,142 @@ def daily_quiz_setup(size: str) -> tuple[list[Call], Callable[[], list[str]], Ca
     return calls, invariant, cleanup
 
 
+# --- The comment burst ----------------------------------------------------------------------------------
+
+COMMENT_PEOPLE = 500
+COMMENT_ARTICLES = 20
+COMMENTS_EACH = 2
+COMMENT_CLIENT = "bench-comments"  # the name of the access tokens it makes
+COMMENT_CHANNEL = "bench-comments"
+COMMENT_RETRY_EVERY = 10  # every tenth person sends their first comment twice in a row
+
+
+class CommentWriter:
+    """One reader posting ``COMMENTS_EACH`` comments on articles of the bench channel, each with its
+    own client key; some send their first comment again at once (a double tap), and the retry pass
+    sends everything again. Every repeat must answer 200 with the comment of the first 201."""
+
+    def __init__(self, number: int, person_id: int, token: str, article_ids: list[int]) -> None:
+        self.person_id = person_id
+        self.token = token
+        self.keys = [f"bench-{person_id}-{n}" for n in range(COMMENTS_EACH)]
+        self.bodies = [
+            {
+                "target": f"article:{article_ids[(number + n * 7) % len(article_ids)]}",
+                # Every fifth comment carries a phone number: the moderation engine masks it.
+                "text": f"学习心得第{n + 1}条：理论联系实际，{number}号读者"
+                + ("，联系电话13812345678" if (number + n) % 5 == 0 else ""),
+                "client_key": key,
+            }
+            for n, key in enumerate(self.keys)
+        ]
+        self.double_tap = number % COMMENT_RETRY_EVERY == 0
+        self.first_ids: dict[str, int] = {}
+        self.problems: list[str] = []
+
+    def call(self, n: int, repeat: bool = False) -> Call:
+        def then(reply: Reply) -> Call | None:
+            if reply.status in (200, 201):
+                key = self.keys[n]
+                seen = self.first_ids.setdefault(key, reply.data["id"])
+                if seen != reply.data["id"]:
+                    self.problems.append(
+                        f"person {self.person_id}: key {key} gave comment {reply.data['id']}, not {seen}"
+                    )
+            if n == 0 and self.double_tap and not repeat:
+                return self.call(0, repeat=True)
+            return self.call(n + 1) if n + 1 < COMMENTS_EACH else None
+
+        return Call(
+            "POST",
+            "/api/v1/comments",
+            self.token,
+            self.bodies[n],
+            then=then,
+            step="retry" if repeat else "post",
+        )
+
+
+def comment_setup(size: str) -> tuple[list[Call], Callable[[], list[str]], Callable[[], None]]:
+    """500 readers of the bench university each post 2 comments on 20 published articles."""
+    from django.utils import timezone
+
+    from accounts.models import AccessToken
+    from engagement.models import Comment
+    from engagement.services_comments import comment_rate_forget
+    from orgs.management.scale_plan import SIZES, root_code
+    from orgs.models import Membership, OrgUnit
+    from publishing.models import Article, ArticleStatus, Channel
+
+    root = OrgUnit.objects.filter(code=root_code(SIZES[size.upper()], 0)).first()
+    if root is None:
+        raise LookupError(f"no bench university of size {size}: run `manage.py seed_scale --size {size}`")
+    members = list(
+        Membership.objects.filter(unit__path__startswith=root.path, person__is_active=True)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    if len(members) < COMMENT_PEOPLE:
+        raise LookupError(f"the bench university has {len(members)} members, fewer than {COMMENT_PEOPLE}")
+    people = members[:: len(members) // COMMENT_PEOPLE][:COMMENT_PEOPLE]
+    channel = Channel.objects.filter(unit=root).first()
+    own_channel = channel is None
+    if channel is None:
+        channel = Channel.objects.create(unit=root, slug=COMMENT_CHANNEL, name="基准评论频道")
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        [
+            Article(
+                channel=channel,
+                author_id=people[0],
+                title=f"bench: 评论文章 {n + 1}",
+                body="<p>基准测试正文</p>",
+                status=ArticleStatus.PUBLISHED,
+                published_at=now,
+            )
+            for n in range(COMMENT_ARTICLES)
+        ]
+    )
+    article_ids = [article.pk for article in articles]
+    comment_rate_forget(person_ids=people)  # an earlier run within the hour must not count
+    tokens = bench_tokens(people, COMMENT_CLIENT)
+    writers = [CommentWriter(number, pk, tokens[pk], article_ids) for number, pk in enumerate(people)]
+    calls = [writer.call(0) for writer in writers]
+
+    def invariant() -> list[str]:
+        seen = [problem for writer in writers for problem in writer.problems]
+        problems = seen[:10] + ([f"… and {len(seen) - 10} more like these"] if len(seen) > 10 else [])
+        keys = {key for writer in writers for key in writer.keys}
+        rows = list(
+            Comment.objects.filter(target_kind="article", target_id__in=article_ids).values_list(
+                "author_id", "client_key", "shown_text"
+            )
+        )
+        stored = Counter((author, key) for author, key, _text in rows)
+        if len(rows) != len(keys):
+            problems.append(f"{len(rows)} comments stored for {len(keys)} distinct client keys")
+        doubled = sum(1 for count in stored.values() if count > 1)
+        if doubled:
+            problems.append(f"{doubled} client keys stored more than once")
+        missing = len(keys - {key for _author, key in stored})
+        if missing:
+            problems.append(f"{missing} comments lost")
+        unmasked = sum(1 for _author, _key, text in rows if "13812345678" in text)
+        if unmasked:
+            problems.append(f"{unmasked} comments show a phone number unmasked")
+        return problems
+
+    def cleanup() -> None:
+        AccessToken.objects.filter(user_id__in=people, name=COMMENT_CLIENT).update(revoked_at=timezone.now())
+        Comment.objects.filter(target_kind="article", target_id__in=article_ids).delete()
+        Article.objects.filter(pk__in=article_ids).delete()
+        if own_channel:
+            channel.delete()
+        comment_rate_forget(person_ids=people)
+
+    return calls, invariant, cleanup
+
+
 BURSTS = [
     Burst(
         "check_in_burst",
@@ -548,5 +684,11 @@ BURSTS = [
         f"{QUIZ_PEOPLE} students take today's daily quiz (start, answer its 5 questions, submit through "
         "/api/v1/quiz-attempts), then all of them again",
         daily_quiz_setup,
+    ),
+    Burst(
+        "comment_burst",
+        f"{COMMENT_PEOPLE} readers post {COMMENTS_EACH} comments each on {COMMENT_ARTICLES} articles "
+        "(POST /api/v1/comments with a client key; every tenth sends its first twice), then all of it again",
+        comment_setup,
     ),
 ]

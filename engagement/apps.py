@@ -7,7 +7,14 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Interaction and feedback")
 
     def ready(self) -> None:
-        pass
+        # Comments, likes and favourites: the moderation handler and the panels on articles and lessons.
+        from engagement import demo_comments, panels_comments, sections_comments, services_comments
+
+        services_comments.register()
+        panels_comments.register()
+        sections_comments.register()
+        demo_comments.register()
+
         from engagement import registrations_suggestions  # the suggestion box
 
         registrations_suggestions.register()

@@ -10,7 +10,6 @@ never name anyone — so only ``Suggestion.sender`` knows, and only the handler 
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,17 +49,17 @@ REPLY_KIND = register_kind(
 
 def reply_days() -> int:
     """Working days a handler has to reply (local rule; DOMAIN.md §7, default 3)."""
-    return int(getattr(settings, "SUGGESTION_REPLY_DAYS", os.environ.get("SUGGESTION_REPLY_DAYS", "3")))
+    return int(settings.SUGGESTION_REPLY_DAYS)
 
 
 def escalate_after_days() -> int:
     """Working days overdue after which the handler's superior is told (default 2)."""
-    return int(getattr(settings, "SUGGESTION_ESCALATE_DAYS", os.environ.get("SUGGESTION_ESCALATE_DAYS", "2")))
+    return int(settings.SUGGESTION_ESCALATE_DAYS)
 
 
 def due_soon_days() -> int:
     """Working days left (after today) at which the handler is reminded (default 1)."""
-    return int(getattr(settings, "SUGGESTION_DUE_SOON_DAYS", os.environ.get("SUGGESTION_DUE_SOON_DAYS", "1")))
+    return int(settings.SUGGESTION_DUE_SOON_DAYS)
 
 
 def _item_url(item: Suggestion) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+import pydantic
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -271,25 +272,52 @@ def answer_quiz_question(request: AuthedRequest, attempt_id: int, payload: Answe
     return {"right": outcome.right, "attempt": attempt_json(outcome.attempt)}
 
 
+def _given_answers(request: AuthedRequest) -> list[services.GivenAnswer]:
+    """The answers a submission carries: a JSON body `{"answers": [...]}`, or none at all.
+
+    The body is optional for every client that submitted before it could carry answers (an empty
+    POST, or a form post without fields), so it is read here rather than by a required schema.
+    """
+    if request.content_type != "application/json" or not request.body.strip():
+        return []
+    try:
+        payload = SubmitIn.model_validate_json(request.body)
+    except pydantic.ValidationError as error:
+        fields: dict[str, list[str]] = {}
+        for item in error.errors():
+            name = "".join(
+                f"[{part}]" if isinstance(part, int) else (f".{part}" if number else str(part))
+                for number, part in enumerate(item["loc"])
+            )
+            fields.setdefault(name or "__all__", []).append(item["msg"])
+        raise FieldErrors(fields, _("Some fields are not valid.")) from None
+    return [
+        services.GivenAnswer(index=item.index, choices=item.choices, text=item.text)
+        for item in payload.answers
+    ]
+
+
 @router.post(
     "/quiz-attempts/{attempt_id}/submit",
     operation_id="submit_quiz_attempt",
     response={200: ResultOut, **error_responses(400, 401, 403, 404)},
-    openapi_extra=error_openapi(400, 401, 403, 404),
+    openapi_extra={
+        **error_openapi(400, 401, 403, 404),
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": SubmitIn.model_json_schema()}},
+        },
+    },
     summary="Hand in an attempt and get its result",
 )
-def submit_quiz_attempt(
-    request: AuthedRequest, attempt_id: int, payload: SubmitIn | None = None
-) -> dict[str, Any] | None:
+def submit_quiz_attempt(request: AuthedRequest, attempt_id: int) -> dict[str, Any] | None:
     """Grade the attempt with the answers given and award its points (within the day's cap).
     The body may carry the answers not yet sent (`{"answers": [{"index": 0, "choices": [1]}, ...]}`),
     so a whole daily quiz takes two requests: start and submit; a bad answer refuses the submission
-    and names it (`answers[2].choices`). Idempotent: submitting again returns the same result and
-    awards nothing more (answers sent with a repeated submission are ignored)."""
-    answers = [
-        services.GivenAnswer(index=item.index, choices=item.choices, text=item.text)
-        for item in (payload.answers if payload else [])
-    ]
+    and names it (`answers[2].choices`). Without a body, the answers already saved are graded.
+    Idempotent: submitting again returns the same result and awards nothing more (answers sent with
+    a repeated submission are ignored)."""
+    answers = _given_answers(request)
     attempt = services.attempt_submit(actor=request.user, attempt_id=attempt_id, answers=answers)
     return _result(attempt, queries.questions_of(attempt))
 

@@ -444,3 +444,50 @@ def track_to_author(user: Any, track_id: int) -> Track:
     track = get_object_or_404(Track.objects.select_related("unit"), pk=track_id)
     permissions.refuse(user, permissions.can_author_in(user, track.unit), track.unit)
     return track
+
+
+# --- For the apps above (engagement: comments and favourites) ----------------------------------
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    """What another app needs to attach things to a lesson: its course's unit (for moderation),
+    the course's author, the titles and the lesson's address."""
+
+    id: int
+    unit: OrgUnit
+    author_id: int | None
+    title: str
+    course_title: str
+    url: str
+
+
+def _lesson_ref(lesson: Lesson) -> LessonRef:
+    return LessonRef(
+        id=lesson.pk,
+        unit=lesson.course.unit,
+        author_id=lesson.course.created_by_id,
+        title=lesson.title,
+        course_title=lesson.course.title,
+        url=reverse("learning:lesson", args=[lesson.pk]),
+    )
+
+
+def lesson_ref_for(person: Any, lesson_id: int) -> LessonRef:
+    """The lesson if ``person`` may open it (404 outside their reach, 403 in reach without the right)."""
+    lesson = get_object_or_404(Lesson.objects.select_related("course__unit"), pk=lesson_id)
+    permissions.refuse(person, permissions.can_study_course(person, lesson.course), lesson.course.unit)
+    return _lesson_ref(lesson)
+
+
+def lesson_refs_for(person: Any, lesson_ids: list[int]) -> dict[int, LessonRef]:
+    """The lessons of the list that ``person`` may open now, by id — one query (plus the person's
+    branch, read once)."""
+    if not lesson_ids:
+        return {}
+    lessons = Lesson.objects.select_related("course__unit").filter(pk__in=lesson_ids)
+    return {
+        lesson.pk: _lesson_ref(lesson)
+        for lesson in lessons
+        if permissions.can_study_course(person, lesson.course)
+    }

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from archive.models import Document
 from core.permissions import can, is_system_admin, scope_q
@@ -223,6 +224,55 @@ def revision_diff(article: Article, first: int, second: int) -> list[DiffLine]:
         else:
             result.append(DiffLine("same", line[1:]))
     return result
+
+
+# --- For the apps above (engagement: comments and favourites) ----------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedRef:
+    """What another app needs to attach things to a published item: its unit (for moderation),
+    its author, its title and its public address."""
+
+    id: int
+    unit: OrgUnit
+    author_id: int
+    title: str
+    url: str
+    kind: str
+
+
+def _published_ref(article: Article) -> PublishedRef:
+    return PublishedRef(
+        id=article.pk,
+        unit=article.channel.unit,
+        author_id=article.author_id,
+        title=article.title,
+        url=reverse("channels:article", args=[article.channel.slug, article.pk]),
+        kind=article.kind,
+    )
+
+
+def published_ref(article_id: int) -> PublishedRef:
+    """The published item with this id (anyone may read it), or 404 — one query."""
+    article = get_object_or_404(
+        Article.objects.select_related("channel__unit").only(
+            "id", "title", "kind", "author_id", "channel__slug", "channel__unit"
+        ),
+        pk=article_id,
+        status=ArticleStatus.PUBLISHED,
+    )
+    return _published_ref(article)
+
+
+def published_refs(article_ids: list[int]) -> dict[int, PublishedRef]:
+    """The items of the list that are published now, by id — one query whatever the length."""
+    if not article_ids:
+        return {}
+    articles = Article.objects.select_related("channel__unit").filter(
+        pk__in=article_ids, status=ArticleStatus.PUBLISHED
+    )
+    return {article.pk: _published_ref(article) for article in articles}
 
 
 # --- For other apps (engagement's polls) ---------------------------------------------------------

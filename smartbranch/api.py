@@ -116,6 +116,10 @@ api.add_router("/", publishing_router)
 api.add_router("/", learning_router)
 api.add_router("/", learning_quiz_router)
 
+from engagement.api_comments import router as engagement_comments_router  # noqa: E402
+
+api.add_router("/", engagement_comments_router)
+
 from engagement.api_suggestions import router as engagement_suggestions_router  # noqa: E402
 
 api.add_router("/", engagement_suggestions_router)

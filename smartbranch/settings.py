@@ -284,3 +284,10 @@ MEMBER_LIST_PAGE_SIZE = 25
 MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", "3"))
 # Review levels of an article before it reaches readers (三审三校; local, DOMAIN.md §6): the last one approves.
 PUBLISHING_REVIEW_LEVELS = int(os.environ.get("PUBLISHING_REVIEW_LEVELS", "2"))
+# Comments one person may post in any hour (0: no limit); counted in the cache, so across processes.
+ENGAGEMENT_COMMENT_RATE_PER_HOUR = int(os.environ.get("ENGAGEMENT_COMMENT_RATE_PER_HOUR", "20"))
+# The suggestion box (书记信箱; local, DOMAIN.md §7), in working days: the reply deadline, the
+# "due soon" notice before it, and how long after it the handler's superior is told.
+SUGGESTION_REPLY_DAYS = int(os.environ.get("SUGGESTION_REPLY_DAYS", "3"))
+SUGGESTION_DUE_SOON_DAYS = int(os.environ.get("SUGGESTION_DUE_SOON_DAYS", "1"))
+SUGGESTION_ESCALATE_DAYS = int(os.environ.get("SUGGESTION_ESCALATE_DAYS", "2"))

@@ -261,6 +261,17 @@ def test_a_bad_answer_in_the_submission_names_it_and_records_nothing(personas, t
     assert list(missing.json()["error"]["fields"]) == ["answers[0].index"]
 
 
+def test_a_submission_without_a_body_or_with_a_malformed_one(personas, bank, clock):
+    client = client_for(personas.student)
+    attempt_id = start(client).json()["id"]
+    url = f"/api/v1/quiz-attempts/{attempt_id}/submit"
+    malformed = client.post(url, '{"answers": [{"index": "first"}]}', content_type="application/json")
+    assert (malformed.status_code, list(malformed.json()["error"]["fields"])) == (400, ["answers[0].index"])
+    broken = client.post(url, "{", content_type="application/json")
+    assert (broken.status_code, list(broken.json()["error"]["fields"])) == (400, ["__all__"])
+    assert client.post(url).status_code == 200  # a form post without fields, as older clients send
+
+
 def test_a_challenge_takes_no_answers_with_the_submission(personas, bank, clock):
     client = client_for(personas.student)
     attempt_id = start(client, "challenge").json()["id"]

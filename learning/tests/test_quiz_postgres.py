@@ -94,7 +94,7 @@ def test_a_burst_of_students_starting_and_submitting_through_http_loses_and_doub
                 f"/api/v1/quiz-attempts/{attempt.pk}/answers", body, content_type="application/json"
             ).status_code
         )
-        for _ in range(2):  # and on submit
+        for _ in range(2):  # and on submit (an empty POST, as clients that answer one by one send)
             statuses.append(client.post(f"/api/v1/quiz-attempts/{attempt.pk}/submit").status_code)
 
     queue = list(students)
