@@ -7,23 +7,24 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Interaction and feedback")
 
     def ready(self) -> None:
-        # Comments, likes and favourites: the moderation handler and the panels on articles and lessons.
-        from engagement import demo_comments, panels_comments, sections_comments, services_comments
+        from engagement import (  # noqa: F401  (registrations)
+            capabilities_surveys,
+            demo_comments,
+            demo_surveys,
+            panels_comments,
+            registrations_notices,
+            registrations_suggestions,
+            registrations_surveys,
+            sections_comments,
+            services_comments,
+        )
 
+        # Comments, likes and favourites: the moderation handler, the panels on articles and lessons.
         services_comments.register()
         panels_comments.register()
         sections_comments.register()
         demo_comments.register()
-
-        from engagement import registrations_suggestions  # the suggestion box
-
-        registrations_suggestions.register()
-        from engagement import registrations_notices  # notices that ask to be acknowledged
-
-        registrations_notices.register()
-
-        # Surveys and polls.
-        from engagement import capabilities_surveys, demo_surveys, registrations_surveys  # noqa: F401
-
-        registrations_surveys.register()
+        registrations_suggestions.register()  # the suggestion box
+        registrations_notices.register()  # notices that ask to be acknowledged
+        registrations_surveys.register()  # surveys and polls
         demo_surveys.register()

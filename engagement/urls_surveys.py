@@ -1,3 +1,5 @@
+"""Pages of surveys and polls; included by ``engagement/urls.py`` (namespace ``engagement``)."""
+
 from django.urls import URLPattern, path
 
 from engagement import views_surveys as views

@@ -97,6 +97,10 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 from accounts.api import router as accounts_router  # noqa: E402
 from development.api import router as development_router  # noqa: E402
 from dues.api import router as dues_router  # noqa: E402
+from engagement.api_comments import router as engagement_comments_router  # noqa: E402
+from engagement.api_notices import router as engagement_notices_router  # noqa: E402
+from engagement.api_suggestions import router as engagement_suggestions_router  # noqa: E402
+from engagement.api_surveys import router as engagement_surveys_router  # noqa: E402
 from learning.api import router as learning_router  # noqa: E402
 from learning.api_quiz import router as learning_quiz_router  # noqa: E402
 from orglife.api import router as orglife_router  # noqa: E402
@@ -115,19 +119,7 @@ api.add_router("/", dues_router)
 api.add_router("/", publishing_router)
 api.add_router("/", learning_router)
 api.add_router("/", learning_quiz_router)
-
-from engagement.api_comments import router as engagement_comments_router  # noqa: E402
-
 api.add_router("/", engagement_comments_router)
-
-from engagement.api_suggestions import router as engagement_suggestions_router  # noqa: E402
-
 api.add_router("/", engagement_suggestions_router)
-
-from engagement.api_notices import router as engagement_notices_router  # noqa: E402
-
 api.add_router("/", engagement_notices_router)
-
-from engagement.api_surveys import router as engagement_surveys_router  # noqa: E402
-
 api.add_router("/", engagement_surveys_router)
