@@ -27,6 +27,7 @@ from engagement.schemas_comments import (
     CommentPageOut,
     FavouritePageOut,
     FavouriteStateOut,
+    ItemLikeStateOut,
     LikeOut,
     ReasonIn,
 )
@@ -92,6 +93,8 @@ def comments_list(request: AuthedRequest, target: str, page: int = 1) -> dict[st
         "pages": thread.page.paginator.num_pages,
         "can_hide": thread.can_hide,
         "is_favourite": thread.is_favourite,
+        "likes": thread.likes,
+        "is_liked": thread.is_liked,
         "items": [comment_json(comment) for comment in thread.comments],
     }
 
@@ -250,6 +253,36 @@ def favourites_list(request: AuthedRequest, page: int = 1) -> dict[str, Any]:
             for item in items
         ],
     }
+
+
+def _item_like(request: AuthedRequest, target: str, liked: bool) -> dict[str, Any]:
+    found = queries_comments.target_named(request.user, target)
+    liked, count = services_comments.item_like_set(actor=request.user, target=found, liked=liked)
+    return {"target": found.key, "liked": liked, "likes": count}
+
+
+@router.put(
+    "/likes/{target}",
+    operation_id="item_like_add",
+    response={200: ItemLikeStateOut, **error_responses(400, 401, 403, 404)},
+    openapi_extra=error_openapi(400, 401, 403, 404),
+    summary="Like an article, video or lesson",
+)
+def item_like_add(request: AuthedRequest, target: str) -> dict[str, Any]:
+    """`target` is `article:<id>` or `lesson:<id>`; liking twice changes nothing."""
+    return _item_like(request, target, True)
+
+
+@router.delete(
+    "/likes/{target}",
+    operation_id="item_like_remove",
+    response={200: ItemLikeStateOut, **error_responses(400, 401, 403, 404)},
+    openapi_extra=error_openapi(400, 401, 403, 404),
+    summary="Take back your like of an item",
+)
+def item_like_remove(request: AuthedRequest, target: str) -> dict[str, Any]:
+    """Taking back a like you never gave changes nothing."""
+    return _item_like(request, target, False)
 
 
 def _favourite(request: AuthedRequest, target: str, saved: bool) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.errors import FieldErrors
-from engagement.models import Comment, CommentLike, CommentStatus, Favourite, TargetKind
+from engagement.models import Comment, CommentLike, CommentStatus, Favourite, ItemLike, TargetKind
 from engagement.permissions_comments import can_delete_comment, can_hide_comments, is_active_person
 from learning import queries as learning_queries
 from orgs.models import OrgUnit
@@ -131,6 +131,8 @@ class Thread:
     can_hide: bool = False
     is_favourite: bool = False
     total: int = 0
+    likes: int = 0  # people who like the item itself
+    is_liked: bool = False
 
 
 def thread_for(user: Any, target: Target, page_number: int = 1) -> Thread:
@@ -161,6 +163,7 @@ def thread_for(user: Any, target: Target, page_number: int = 1) -> Thread:
         is_favourite=active and favourite_exists(user, target),
         total=paginator.count,
     )
+    thread.likes, thread.is_liked = item_likes(user, target)
     for comment in comments:
         _mark(comment, user, thread)
         comment.reply_list = replies[comment.pk]  # type: ignore[attr-defined]
@@ -210,6 +213,14 @@ def like_count(comment_id: int) -> int:
 
 
 # --- Favourites ---------------------------------------------------------------------------------
+
+
+def item_likes(user: Any, target: Target) -> tuple[int, bool]:
+    """How many people like the item, and whether ``user`` is one of them (one query)."""
+    found = ItemLike.objects.filter(target_kind=target.kind, target_id=target.id).aggregate(
+        total=Count("id"), mine=Count("id", filter=Q(person_id=getattr(user, "pk", None)))
+    )
+    return found["total"], bool(found["mine"])
 
 
 def favourite_exists(user: Any, target: Target) -> bool:

@@ -61,6 +61,8 @@ class CommentPageOut(Schema):
     pages: int
     can_hide: bool = Field(description="You may hide comments here (the item's author or a moderator).")
     is_favourite: bool
+    likes: int = Field(description="How many people like the item itself.")
+    is_liked: bool = Field(description="You like the item.")
     items: list[CommentOut]
 
 
@@ -83,6 +85,12 @@ class FavouritePageOut(Schema):
     page: int
     pages: int
     items: list[FavouriteOut]
+
+
+class ItemLikeStateOut(Schema):
+    target: str
+    liked: bool
+    likes: int = Field(description="How many people like the item now.")
 
 
 class FavouriteStateOut(Schema):

@@ -29,7 +29,7 @@ from core.errors import DomainError, FieldErrors
 from core.notifications import register_kind
 from core.services import notifications_send
 from engagement import queries_comments
-from engagement.models import Comment, CommentLike, CommentStatus, Favourite
+from engagement.models import Comment, CommentLike, CommentStatus, Favourite, ItemLike
 from engagement.models.comments import CLIENT_KEY_MAX_LENGTH, COMMENT_MAX_LENGTH
 from engagement.permissions_comments import can_delete_comment, can_hide_comments, is_active_person
 from engagement.queries_comments import Target
@@ -417,6 +417,23 @@ def favourite_set(*, actor: Any, target: Target, saved: bool) -> bool:
     else:
         Favourite.objects.filter(person=actor, target_kind=target.kind, target_id=target.id).delete()
     return saved
+
+
+def item_like_set(*, actor: Any, target: Target, liked: bool) -> tuple[bool, int]:
+    """Like an article, video or lesson, or take the like back; repeating changes nothing.
+
+    Returns whether the person now likes it and how many people do.
+    """
+    if not is_active_person(actor):
+        raise PermissionDenied
+    mine = ItemLike.objects.filter(person=actor, target_kind=target.kind, target_id=target.id)
+    if liked:
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            ItemLike.objects.get_or_create(person=actor, target_kind=target.kind, target_id=target.id)
+    else:
+        mine.delete()
+    count, _mine = queries_comments.item_likes(actor, target)
+    return liked, count
 
 
 # --- Moderators' decisions ------------------------------------------------------------------------

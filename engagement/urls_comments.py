@@ -11,6 +11,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/hide/", views.comment_hide, name="comment_hide"),
     path("comments/<int:comment_id>/report/", views.comment_report, name="comment_report"),
     path("comments/<int:comment_id>/restore/", views.comment_restore, name="comment_restore"),
+    path("likes/<str:kind>/<int:target_id>/", views.item_like, name="item_like"),
     path("favourites/", views.favourites, name="favourites"),
     path("favourites/<str:kind>/<int:target_id>/", views.favourite_toggle, name="favourite_toggle"),
 ]

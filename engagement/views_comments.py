@@ -219,6 +219,16 @@ def favourite_toggle(request: AuthedRequest, kind: str, target_id: int) -> HttpR
 
 
 @login_required
+@require_POST
+def item_like(request: AuthedRequest, kind: str, target_id: int) -> HttpResponse:
+    """Like the article, video or lesson, or take the like back (``liked`` = 1 or 0)."""
+    target = _target(request, kind, target_id)
+    liked = request.POST.get("liked") == "1"
+    services_comments.item_like_set(actor=request.user, target=target, liked=liked)
+    return _after_action(request, target, _("You like this.") if liked else _("Your like is taken back."))
+
+
+@login_required
 @require_http_methods(["GET", "HEAD"])
 def favourites(request: AuthedRequest) -> HttpResponse:
     """My favourites: the articles, videos and lessons I saved, newest first."""

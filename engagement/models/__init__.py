@@ -6,6 +6,7 @@ from engagement.models.comments import (  # noqa: F401  (comments, likes, favour
     CommentLike,
     CommentStatus,
     Favourite,
+    ItemLike,
     TargetKind,
 )
 from engagement.models.notices import Notice, NoticeReceipt  # noqa: F401

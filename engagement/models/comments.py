@@ -124,6 +124,29 @@ class CommentLike(models.Model):
         return f"{self.person_id} likes {self.comment_id}"
 
 
+class ItemLike(models.Model):
+    """One person's like (点赞) of an article, video or lesson; liking again is the same row."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    target_kind = models.CharField(_("target kind"), max_length=20, choices=TargetKind.choices)
+    target_id = models.PositiveIntegerField(_("target"))
+    created_at = models.DateTimeField(_("liked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("like of an item")
+        verbose_name_plural = _("likes of items")
+        indexes = (models.Index(fields=["target_kind", "target_id"], name="item_like_target_idx"),)
+        constraints = (
+            models.UniqueConstraint(fields=["person", "target_kind", "target_id"], name="item_like_once"),
+            models.CheckConstraint(
+                condition=Q(target_kind__in=TargetKind.values), name="item_like_target_kind_valid"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.person_id} likes {self.target_kind}:{self.target_id}"
+
+
 class Favourite(models.Model):
     """An article, video or lesson a person saved to "My favourites" (收藏)."""
 
