@@ -25,7 +25,7 @@ from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
 from core.notifications import register_kind
 from core.services import notifications_send
-from core.workdays import add_working_days, working_days_between
+from core.workdays import add_working_days, is_working_day, working_days_between
 from engagement import permissions_suggestions as perms
 from engagement import queries_suggestions as queries
 from engagement.models import EventKind, Suggestion, SuggestionEvent, SuggestionKind, SuggestionStatus
@@ -489,8 +489,11 @@ def on_event_decision(event: ModerationEvent) -> None:
 def suggestion_deadlines_notify(*, today: date | None = None) -> int:
     """Remind handlers of replies due soon and overdue, and tell the handler's superior when an item
     is overdue by ``escalate_after_days()`` more working days. Each notice is sent once per round
-    (dedupe keys), so the job may run as often as it likes; returns how many notices went out."""
+    (dedupe keys), so the job may run as often as it likes; returns how many notices went out.
+    Nothing is sent on a day off (weekends and the Holiday table): handlers hear on the next working day."""
     day = today or timezone.localdate()
+    if not is_working_day(day):
+        return 0
     sent = 0
     rows = Suggestion.objects.filter(status=SuggestionStatus.OPEN, due_on__isnull=False).select_related(
         "unit", "handler"

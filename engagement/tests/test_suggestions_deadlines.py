@@ -59,8 +59,11 @@ def test_reminders_then_escalation_each_once(tree, personas, college_secretary, 
     assert notices(personas.secretary, "overdue") == 1
     assert notices(college_secretary, "escalated") == 0
 
+    time_machine.move_to(local(date(2026, 12, 5), 8), tick=False)  # Saturday: nobody is told anything
+    assert services.suggestion_deadlines_notify() == 0
+
     time_machine.move_to(local(date(2026, 12, 7), 8), tick=False)  # Monday is a holiday: still 1 day late
-    services.suggestion_deadlines_notify()
+    assert services.suggestion_deadlines_notify() == 0
     assert notices(college_secretary, "escalated") == 0
 
     time_machine.move_to(local(date(2026, 12, 8), 8), tick=False)  # Tuesday: 2 working days late
