@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from core.audit import audit_record
 from core.errors import DomainError, FieldErrors
 from core.notifications import register_kind
@@ -36,6 +37,11 @@ from engagement.queries_comments import Target
 from moderation import services as moderation
 from moderation.services import ModerationEvent
 
+REPLY_KIND = register_kind(
+    "engagement.comment_reply",
+    gettext_lazy("Replies to my comments"),
+    description=gettext_lazy("When someone replies to one of your comments."),
+)
 HIDDEN_KIND = register_kind(
     "engagement.comment_hidden",
     gettext_lazy("Comments hidden"),
@@ -181,7 +187,7 @@ def _top_of(actor: Any, target: Target, parent_id: int | None) -> Comment | None
     if parent is None or not readable:
         raise FieldErrors.single("parent_id", _("The comment you answer is not there any more."))
     if parent.parent_id is not None:
-        return Comment(pk=parent.parent_id)
+        return Comment.objects.only("id", "author_id").get(pk=parent.parent_id)
     return parent
 
 
@@ -248,12 +254,30 @@ def comment_post(
                 changed.append("shown_text")
             if changed:
                 comment.save(update_fields=changed)
+            if top is not None and top.author_id != actor.pk and comment.status == CommentStatus.VISIBLE:
+                _tell_of_reply(top, comment, target)
     except DomainError as refused:
         if refused.code == "moderation.blocked":
             raise FieldErrors.single("text", refused.message) from None
         raise
     comment.author = actor
     return PostResult(comment, created=True)
+
+
+def _tell_of_reply(top: Comment, reply: Comment, target: Target) -> None:
+    """The top comment's author hears of a reply readers can see (a held one stays unannounced)."""
+    author = User.objects.filter(pk=top.author_id, is_active=True).first()
+    if author is None:
+        return
+    notifications_send(
+        recipients=[author],
+        kind=REPLY_KIND,
+        title=gettext_lazy("%(name)s replied to your comment on “%(title)s”"),
+        body=reply.shown_text[:200].replace("%", "%%"),  # the body is formatted with params too
+        params={"name": reply.author.name, "title": target.title},
+        url=f"{target.url}#comment-{reply.pk}",
+        dedupe_key=f"comment-reply:{reply.pk}",
+    )
 
 
 # --- Deleting, hiding, reporting ------------------------------------------------------------------

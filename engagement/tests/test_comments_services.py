@@ -305,3 +305,22 @@ def test_a_moderators_decision_is_not_undone_on_the_page(personas, article):
     with pytest.raises(DomainError):
         services_comments.comment_restore(actor=personas.secretary, comment_id=comment.pk)
     assert not queries_comments.thread_for(personas.secretary, article_target(article)).comments
+
+
+def test_a_visible_reply_tells_the_top_comments_author_once(personas, article):
+    from core.models import Notification
+    from engagement.services_comments import comment_post
+    from engagement.tests.factories_comments import article_target, write
+
+    top = write(personas.student, article, text="第一条")
+    target = article_target(article)
+    comment_post(actor=personas.activist, target=target, text="同意 100%", parent_id=top.pk, client_key="r1")
+    comment_post(actor=personas.activist, target=target, text="同意 100%", parent_id=top.pk, client_key="r1")
+    comment_post(actor=personas.student, target=target, text="谢谢", parent_id=top.pk)  # one's own: no notice
+
+    notices = Notification.objects.filter(recipient=personas.student, kind="engagement.comment_reply")
+    assert notices.count() == 1
+    assert "李积极" in notices.get().title and notices.get().body == "同意 100%"
+    assert not Notification.objects.filter(
+        recipient=personas.activist, kind="engagement.comment_reply"
+    ).exists()
