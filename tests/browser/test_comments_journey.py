@@ -28,6 +28,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page: Page, base: str, number: str) -> None:
+    # Leave the page first: a thread still loading through htmx would set its CSRF cookie after the
+    # cookies are cleared, and the login form's token would then not match it (a 403).
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill(number)

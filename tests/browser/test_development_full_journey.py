@@ -35,6 +35,7 @@ VOTE = {
 
 
 def log_in(page: Page, base: str, number: str) -> None:
+    page.goto("about:blank")  # stop what the last page still loads (htmx) from setting cookies
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill(number)

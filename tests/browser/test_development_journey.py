@@ -21,6 +21,7 @@ REASON = "申请人参加暑期支教，返校后补谈，经学院党委同意"
 
 
 def log_in(page: Page, base: str, number: str) -> None:
+    page.goto("about:blank")  # stop what the last page still loads (htmx) from setting cookies
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill(number)

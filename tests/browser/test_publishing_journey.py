@@ -37,6 +37,7 @@ ADDED = "本次活动应到党员12人，实到11人，大家围绕科技自立�
 
 
 def log_in(page: Page, base: str, number: str) -> None:
+    page.goto("about:blank")  # stop what the last page still loads (htmx) from setting cookies
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill(number)
