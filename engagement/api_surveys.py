@@ -1,4 +1,5 @@
-"""API of surveys and polls for the mobile client: my surveys, a survey, answering, voting, results, export.
+"""API of surveys and polls for the mobile client: my surveys, a survey, answering, voting, results, export,
+and for authors building, opening, closing a survey and reminding its people.
 
 Outside the caller's reach is 404, an author's page without ``engagement.run_surveys`` 403, a closed
 survey 409; invalid answers are 400 with the field ``answers.<question id>`` named.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
@@ -16,17 +18,24 @@ from accounts.http import AuthedRequest
 from core.errors import FieldErrors
 from engagement import exports_surveys, queries_surveys, services_surveys
 from engagement import permissions_surveys as permissions
-from engagement.models.surveys import Survey
+from engagement.models.surveys import Survey, SurveyQuestion
 from engagement.queries_surveys import QuestionResult
 from engagement.schemas_surveys import (
     PollResultOut,
     PollVoteIn,
+    SurveyAuthoredOut,
     SurveyDetailOut,
+    SurveyIn,
     SurveyMineOut,
+    SurveyQuestionIn,
+    SurveyQuestionOut,
+    SurveyRemindedOut,
     SurveyResponseIn,
     SurveyResponseOut,
     SurveyResultsOut,
 )
+from orgs import queries as org_queries
+from orgs.models import OrgUnit
 
 router = Router(tags=["surveys"])
 
@@ -223,3 +232,146 @@ def export_survey(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = queries_surveys.survey_get(survey_id)
     permissions.require_author(request.user, survey)
     return exports_surveys.xlsx_response(survey, actor=request.user)
+
+
+# --- Authors: building, opening, closing, reminding ---------------------------------------------
+
+_build_errors = error_openapi(
+    400, 401, 403, 404, 409, notes={403: AUTHOR_NOTE, 409: "Closed, or the questions are fixed by answers."}
+)
+
+
+def _authored(survey: Survey) -> dict[str, object]:
+    return {
+        "id": survey.pk,
+        "unit_id": survey.unit_id,
+        "title": survey.title,
+        "introduction": survey.introduction,
+        "is_anonymous": survey.is_anonymous,
+        "is_poll": survey.is_poll,
+        "status": survey.status,
+        "closes_at": survey.closes_at,
+        "questions": queries_surveys.questions_of(survey),
+    }
+
+
+def _targets(payload: SurveyIn) -> list[services_surveys.TargetIn]:
+    ids = {target.unit_id for target in payload.targets if target.unit_id is not None}
+    units = OrgUnit.objects.in_bulk(ids)
+    if ids - set(units):
+        raise FieldErrors.single("targets", _("Choose units of your scope."))
+    return [
+        services_surveys.TargetIn(
+            unit=units[target.unit_id] if target.unit_id is not None else None,
+            include_subtree=target.include_subtree,
+            audience_kind=target.audience_kind,
+            audience_id=target.audience_id,
+        )
+        for target in payload.targets
+    ]
+
+
+@router.post(
+    "/units/{unit_id}/surveys",
+    operation_id="create_survey",
+    response={201: SurveyAuthoredOut, **error_responses(400, 401, 403, 404)},
+    openapi_extra=error_openapi(
+        400, 401, 403, 404, notes={403: "Needs `engagement.run_surveys` over the unit."}
+    ),
+    summary="Start a survey of a unit (a draft)",
+)
+def create_survey(request: AuthedRequest, unit_id: int, payload: SurveyIn) -> Status:
+    """A draft survey; add its questions, then open it. Errors name the field (`targets`, `closes_at`, …)."""
+    survey = services_surveys.survey_create(
+        actor=request.user,
+        unit=org_queries.unit_get(unit_id),
+        title=payload.title,
+        introduction=payload.introduction,
+        is_anonymous=payload.is_anonymous,
+        party_statuses=payload.party_statuses,
+        closes_at=payload.closes_at,
+        targets=_targets(payload),
+    )
+    return Status(201, _authored(survey))
+
+
+@router.post(
+    "/surveys/{survey_id}/questions",
+    operation_id="add_survey_question",
+    response={201: SurveyQuestionOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=_build_errors,
+    summary="Add a question at the end of a survey (authors)",
+)
+def add_survey_question(request: AuthedRequest, survey_id: int, payload: SurveyQuestionIn) -> Status:
+    """Refused (409 `survey.has_answers`) once anyone has answered; a condition names an earlier choice question."""
+    survey = queries_surveys.survey_get(survey_id)
+    question = services_surveys.question_save(actor=request.user, survey=survey, **payload.model_dump())
+    return Status(201, question)
+
+
+@router.delete(
+    "/surveys/{survey_id}/questions/{question_id}",
+    operation_id="remove_survey_question",
+    response={200: SurveyAuthoredOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(400, 401, 403, 404, 409, notes={403: AUTHOR_NOTE}),
+    summary="Remove a question (authors)",
+)
+def remove_survey_question(request: AuthedRequest, survey_id: int, question_id: int) -> dict[str, object]:
+    """Also drops the conditions that named it; refused once anyone has answered."""
+    survey = queries_surveys.survey_get(survey_id)
+    question = get_object_or_404(
+        SurveyQuestion.objects.select_related("survey__unit"), pk=question_id, survey=survey
+    )
+    services_surveys.question_delete(actor=request.user, question=question)
+    return _authored(survey)
+
+
+@router.post(
+    "/surveys/{survey_id}/open",
+    operation_id="open_survey",
+    response={200: SurveyAuthoredOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(
+        400, 401, 403, 404, 409, notes={403: AUTHOR_NOTE, 409: "Not a draft, no question, or nobody asked."}
+    ),
+    summary="Open a draft survey: the people asked see it and get a notice",
+)
+def open_survey(request: AuthedRequest, survey_id: int) -> dict[str, object]:
+    """Needs at least one question and someone asked; a closing time, if set, must lie ahead."""
+    survey = services_surveys.survey_open(actor=request.user, survey=queries_surveys.survey_get(survey_id))
+    return _authored(survey)
+
+
+@router.post(
+    "/surveys/{survey_id}/close",
+    operation_id="close_survey",
+    response={200: SurveyAuthoredOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(400, 401, 403, 404, 409, notes={403: AUTHOR_NOTE}),
+    summary="Close an open survey: no more answers",
+)
+def close_survey(request: AuthedRequest, survey_id: int) -> dict[str, object]:
+    """Answers are refused from now on; an anonymous survey's rows are rewritten in a random order."""
+    survey = services_surveys.survey_close(actor=request.user, survey=queries_surveys.survey_get(survey_id))
+    return _authored(survey)
+
+
+@router.post(
+    "/surveys/{survey_id}/reminders",
+    operation_id="remind_survey",
+    response={200: SurveyRemindedOut, **error_responses(400, 401, 403, 404, 409)},
+    openapi_extra=error_openapi(
+        400,
+        401,
+        403,
+        404,
+        409,
+        notes={403: AUTHOR_NOTE, 409: "Not open (`survey.not_open`), or reminded today already."},
+    ),
+    summary="Remind who has not answered (at most once a day)",
+)
+def remind_survey(request: AuthedRequest, survey_id: int) -> dict[str, object]:
+    """An inbox reminder to each person asked who has not answered; refused a second time the same day."""
+    survey = queries_surveys.survey_get(survey_id)
+    return {
+        "survey_id": survey.pk,
+        "reminded": services_surveys.survey_remind(actor=request.user, survey=survey),
+    }

@@ -109,3 +109,56 @@ class SurveyResultsOut(Schema):
     percent: int
     questions: list[SurveyQuestionResultOut]
     units: list[SurveyUnitRateOut]
+
+
+class SurveyTargetIn(Schema):
+    unit_id: int | None = Field(
+        None, description="A unit of your scope; or leave it out and name an audience."
+    )
+    include_subtree: bool = Field(True, description="The unit and every unit below it.")
+    audience_kind: str = Field(
+        "", description="An audience kind of core.audiences, e.g. `development.batch`."
+    )
+    audience_id: int | None = None
+
+
+class SurveyIn(Schema):
+    title: str = Field(max_length=200)
+    introduction: str = ""
+    is_anonymous: bool = Field(False, description="Chosen now; it cannot change once the survey is open.")
+    party_statuses: list[str] = Field(default_factory=list, description="Only people of these statuses.")
+    closes_at: datetime | None = Field(
+        None, description="Closed by the scheduler at this time (with offset)."
+    )
+    targets: list[SurveyTargetIn] = Field(default_factory=list, description="Who is asked.")
+
+
+class SurveyQuestionIn(Schema):
+    kind: str = Field(description="single, multiple, rating, short_text or long_text.")
+    text: str
+    help_text: str = ""
+    is_required: bool = False
+    options: list[str] = Field(default_factory=list, description="Two or more, for choice questions.")
+    scale_min: int = 1
+    scale_max: int = 5
+    scale_min_label: str = ""
+    scale_max_label: str = ""
+    condition_question_id: int | None = Field(None, description="An earlier choice question of this survey.")
+    condition_option: int | None = Field(None, description="The index of that question's option.")
+
+
+class SurveyAuthoredOut(Schema):
+    id: int
+    unit_id: int
+    title: str
+    introduction: str
+    is_anonymous: bool
+    is_poll: bool
+    status: str = Field(description="draft, open or closed.")
+    closes_at: datetime | None
+    questions: list[SurveyQuestionOut]
+
+
+class SurveyRemindedOut(Schema):
+    survey_id: int
+    reminded: int = Field(description="People reminded now: those asked who have not answered.")
