@@ -88,6 +88,25 @@ def test_bad_input_names_each_field(tree, personas):
     assert set(refused.value.fields) == {"title", "body", "party_statuses"}
 
 
+def test_blocked_words_are_refused_but_a_contact_number_is_kept(tree, personas):
+    with pytest.raises(FieldErrors) as refused:
+        services.notice_send(
+            actor=personas.secretary, unit_id=tree.branch_a1.pk, title="通知", body="<p>你是个傻逼</p>"
+        )
+    assert list(refused.value.fields) == ["body"]
+    assert "傻逼" not in str(refused.value.fields["body"])
+    assert not Notice.objects.exists()
+    sent = services.notice_send(
+        actor=personas.secretary,
+        unit_id=tree.branch_a1.pk,
+        title="党课通知",
+        body="<p>有事请联系 13812345678</p>",
+        notify=False,
+    )
+    assert "13812345678" in sent.body  # an officer's contact number is meant to be read
+    assert NoticeReceipt.objects.filter(notice=sent).count() == sent.recipients > 0
+
+
 def test_opening_records_read_and_acknowledging_is_idempotent(personas, notice):
     client = client_for(personas.student)
     assert client.get(reverse("engagement:notice", args=[notice.pk])).status_code == 200
